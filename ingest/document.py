@@ -1,0 +1,161 @@
+"""The one record type that flows through every stage.
+
+Stages never delete text: they mark a `Line` with a `Removal`, so the writer, `ingest explain`
+and the statistics all read the same marks and can never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1.0"
+
+Kind = Literal["text", "html"]
+
+
+@dataclass(slots=True, frozen=True)
+class Removal:
+    """Why a line left the body: which stage, which rule, and a reason a person can read.
+
+    `field` names the record field the line was lifted into (title, authors, ...), if any.
+    """
+
+    stage: str
+    rule: str
+    reason: str
+    field: str | None = None
+
+
+@dataclass(slots=True)
+class Line:
+    """One logical line of the body: a paragraph, possibly joined from hard-wrapped lines.
+
+    `lineno` is the first physical line (1-based) in the decoded text and `span` the number of
+    physical lines joined into it.
+    """
+
+    text: str
+    lineno: int
+    span: int = 1
+    removal: Removal | None = None
+    keep_rule: str | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.removal is None
+
+
+@dataclass(slots=True, frozen=True)
+class Reject:
+    """Why a document produced no record. `failed` means a stage raised (exit code 1)."""
+
+    stage: str
+    reason: str
+    failed: bool = False
+    duplicate_of: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """A document on its way from raw bytes to a record."""
+
+    source: str
+    kind: Kind
+    raw: bytes = b""
+    html: str | None = None
+    text: str = ""
+    lines: list[Line] = field(default_factory=list)
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    encoding: str | None = None
+    repairs: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+    rules_digest: str | None = None
+    site_rules: str | None = None  # name of the site rule file that matched, if any
+    chars_in: int = 0
+    reject: Reject | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable across runs: derived from the source path only."""
+        return hashlib.sha256(self.source.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+    @property
+    def rejected(self) -> bool:
+        return self.reject is not None
+
+    def kept_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.kept]
+
+    def body(self) -> str:
+        """The body as the writer emits it: kept paragraphs joined by a blank line."""
+        return "\n\n".join(line.text for line in self.lines if line.kept)
+
+    def removal_counts(self) -> Counter[tuple[str, str]]:
+        """Lines removed per (stage, rule): the statistics are derived from the marks."""
+        return Counter(
+            (line.removal.stage, line.removal.rule) for line in self.lines if line.removal
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The output record, in the documented key order (see docs/record.md)."""
+        text = self.body()
+        kept = sum(1 for line in self.lines if line.kept)
+        return {
+            "id": self.id,
+            "text": text,
+            "source": self.source,
+            "url": self.url,
+            "site": self.site,
+            "title": self.title,
+            "authors": self.authors,
+            "published": self.published,
+            "language": self.language,
+            "language_score": self.language_score,
+            "encoding": self.encoding,
+            "repairs": self.repairs,
+            "metadata": self.metadata,
+            "removed": [
+                {
+                    "line": line.lineno,
+                    "text": line.text,
+                    "stage": line.removal.stage,
+                    "rule": line.removal.rule,
+                    "reason": line.removal.reason,
+                    **({"field": line.removal.field} if line.removal.field else {}),
+                }
+                for line in self.lines
+                if line.removal
+            ],
+            "stats": {
+                "chars_in": self.chars_in,
+                "chars_out": len(text),
+                "lines_in": len(self.lines),
+                "lines_out": kept,
+            },
+            "rules_digest": self.rules_digest,
+            "schema_version": SCHEMA_VERSION,
+        }
+
+    def to_reject(self) -> dict[str, Any]:
+        """The rejects-file entry: enough for a person to find the file and see why."""
+        assert self.reject is not None
+        entry: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "stage": self.reject.stage,
+            "reason": self.reject.reason,
+            "failed": self.reject.failed,
+        }
+        if self.reject.duplicate_of:
+            entry["duplicate_of"] = self.reject.duplicate_of
+        return entry

@@ -1,0 +1,34 @@
+"""Errors that carry the file and the reason, so the CLI can say what to fix."""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base class: every error names what it is about and why."""
+
+    exit_code = 1
+
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+
+class ConfigError(IngestError):
+    """Bad configuration or usage, found before any output is written (exit code 2)."""
+
+    exit_code = 2
+
+
+class RuleError(ConfigError):
+    """One or more rule files are invalid; `problems` lists every one with file:line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} problem(s) in the rules:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+class InputError(IngestError):
+    """A document cannot be read or decoded; it goes to the rejects with this reason."""

@@ -1,0 +1,47 @@
+"""One document, line by line: kept, removed by which stage and rule and why, or lifted."""
+
+from __future__ import annotations
+
+import click
+
+from ingest.document import Document
+
+FIELDS = ("title", "authors", "published", "language", "url", "site", "encoding")
+
+
+def explain_document(doc: Document) -> str:
+    """A report of every line's fate; colour codes are stripped by click when piped."""
+    out = [click.style(f"{doc.source}", bold=True)]
+    for name in FIELDS:
+        value = getattr(doc, name)
+        if value:
+            out.append(f"  {name}: {', '.join(value) if isinstance(value, list) else value}")
+    if doc.repairs:
+        out.append(f"  repairs: {', '.join(doc.repairs)}")
+    if doc.reject is not None:
+        out.append(
+            click.style(
+                f"  REJECTED at {doc.reject.stage}: {doc.reject.reason}", fg="red", bold=True
+            )
+        )
+    out.append("")
+    for line in doc.lines:
+        number = (
+            f"{line.lineno:>4}"
+            if line.span == 1
+            else f"{line.lineno}-{line.lineno + line.span - 1}"
+        )
+        if line.removal is None:
+            tag = "kept" if line.keep_rule is None else f"kept (protected by {line.keep_rule})"
+            out.append(f"{number:>9}  {click.style(tag, fg='green')}  {line.text}")
+            continue
+        removal = line.removal
+        fate = f"-> {removal.field}" if removal.field else "removed"
+        colour = "cyan" if removal.field else "red"
+        out.append(
+            f"{number:>9}  {click.style(fate, fg=colour)} "
+            f"{click.style(f'[{removal.stage}] {removal.rule}', fg='yellow')}: "
+            f"{removal.reason}"
+        )
+        out.append(f"{'':>9}  {click.style(line.text, dim=True)}")
+    return "\n".join(out)

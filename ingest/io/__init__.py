@@ -1,0 +1,1 @@
+"""Readers (files in) and writers (records out)."""

@@ -1,0 +1,1 @@
+"""One module per stage; `ingest.pipeline.build_stages` lists them in the order they run."""

@@ -1,0 +1,133 @@
+"""Site chrome out, by pattern: the rules of the `chrome` stage, site rules before generic ones.
+
+Kinds (see rules/README.md): exact `line`/`lines`, `regex`, `from` a marker to the end,
+`until` a marker from the start, `between` two markers, and `keep`, which protects a line from
+every line-level stage. All patterns of a rule set are matched in one RE2 pass per line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.document import Document, Removal
+from ingest.rules import RegexSet, Rule, RuleFile, RuleSet
+from ingest.stages.base import Stage
+
+DEFAULT_REASONS = {
+    "line": "a known chrome line",
+    "lines": "a known chrome line",
+    "regex": "matches a chrome pattern",
+    "from": "after the marker line {marker!r}, to the end",
+    "until": "before the marker line {marker!r}, from the start",
+    "between": "in the block from {marker!r} to {end!r}",
+}
+
+
+def fold(text: str) -> str:
+    """The form exact-line rules compare: whitespace collapsed, case folded."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(slots=True)
+class Marker:
+    rule: Rule
+    order: int
+    role: str  # "line", "start" or "end"
+
+
+class ChromePlan:
+    """The chrome rules for one site (or none), compiled for one pass per line."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.keeps = [rule for rule in rules if rule.kind == "keep"]
+        self.keep_set = RegexSet([rule.patterns[0] for rule in self.keeps])
+        drops = [rule for rule in rules if rule.kind != "keep"]
+        self.exact: dict[str, tuple[int, Rule]] = {}
+        self.markers: list[Marker] = []
+        patterns = []
+        for order, rule in enumerate(drops):
+            for text in rule.texts:
+                self.exact.setdefault(fold(text), (order, rule))
+            roles = {"between": ("start", "end")}.get(rule.kind, ("line",))
+            for pattern, role in zip(rule.patterns, roles, strict=True):
+                patterns.append(pattern)
+                self.markers.append(Marker(rule, order, role))
+        self.drop_set = RegexSet(patterns)
+
+    def apply(self, doc: Document, stage: str) -> None:
+        lines = doc.lines
+        for line in lines:
+            hits = self.keep_set.matches(line.text)
+            if hits:
+                line.keep_rule = self.keeps[hits[0]].uid
+        verdicts: dict[int, tuple[int, Rule, str]] = {}
+
+        def propose(index: int, order: int, rule: Rule, reason: str) -> None:
+            if index not in verdicts or order < verdicts[index][0]:
+                verdicts[index] = (order, rule, reason)
+
+        open_blocks: dict[str, tuple[int, Marker]] = {}
+        fired_once: set[str] = set()
+        for index, line in enumerate(lines):
+            exact = self.exact.get(fold(line.text))
+            if exact:
+                propose(index, exact[0], exact[1], self.reason(exact[1]))
+            for hit in self.drop_set.matches(line.text):
+                marker = self.markers[hit]
+                rule = marker.rule
+                if rule.kind == "regex":
+                    propose(index, marker.order, rule, self.reason(rule))
+                elif rule.uid in fired_once:
+                    continue
+                elif rule.kind == "from":
+                    fired_once.add(rule.uid)
+                    for later in range(index, len(lines)):
+                        propose(later, marker.order, rule, self.reason(rule, line.text))
+                elif rule.kind == "until":
+                    fired_once.add(rule.uid)
+                    for earlier in range(index + 1):
+                        propose(earlier, marker.order, rule, self.reason(rule, line.text))
+                elif marker.role == "start" and rule.uid not in open_blocks:
+                    open_blocks[rule.uid] = (index, marker)
+                elif marker.role == "end" and rule.uid in open_blocks:
+                    start, _ = open_blocks.pop(rule.uid)
+                    reason = self.reason(rule, lines[start].text, line.text)
+                    for inner in range(start, index + 1):
+                        propose(inner, marker.order, rule, reason)
+        for index, (_, rule, reason) in verdicts.items():
+            line = lines[index]
+            if line.kept and line.keep_rule is None:
+                line.removal = Removal(stage, rule.uid, reason)
+
+    @staticmethod
+    def reason(rule: Rule, marker: str = "", end: str = "") -> str:
+        if rule.reason:
+            return rule.reason
+        return DEFAULT_REASONS[rule.kind].format(marker=marker[:60], end=end[:60])
+
+
+class Chrome(Stage):
+    """Match the document to a site rule file, then apply its chrome rules and the generic ones."""
+
+    name = "chrome"
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._plans: dict[str | None, ChromePlan] = {}
+
+    def __getstate__(self) -> dict:
+        return {"rules": self.rules, "_plans": {}}  # plans are rebuilt in each worker
+
+    def plan(self, site: RuleFile | None) -> ChromePlan:
+        key = site.name if site else None
+        if key not in self._plans:
+            self._plans[key] = ChromePlan(self.rules.rules_for(site, "chrome"))
+        return self._plans[key]
+
+    def __call__(self, doc: Document) -> Document:
+        site = self.rules.site_for(doc.url, doc.source, [line.text for line in doc.lines])
+        doc.site_rules = site.name if site else None
+        if site and site.language:
+            doc.metadata.setdefault("site_language", site.language)
+        self.plan(site).apply(doc, self.name)
+        return doc

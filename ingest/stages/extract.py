@@ -1,0 +1,81 @@
+"""Main-text extraction for HTML with trafilatura, under a time budget per document.
+
+The extracted text then flows through the same line-level stages as plain text. The page's own
+metadata (title, author, date, url, site name) seeds the record; later stages may refine it.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ingest.document import Document, Reject
+from ingest.stages.base import Stage
+
+
+class ExtractionTimeout(Exception):
+    """The page took longer than its time budget."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise ExtractionTimeout in the block after `seconds` (main thread only; else no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ExtractionTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Extract(Stage):
+    """HTML → main text plus metadata. Plain-text documents pass through untouched."""
+
+    name = "extract"
+
+    def __init__(self, timeout: float = 10.0, fast: bool = False) -> None:
+        self.timeout = timeout
+        self.fast = fast
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.kind != "html" or doc.html is None:
+            return doc
+        from trafilatura import bare_extraction
+
+        try:
+            with time_budget(self.timeout):
+                result = bare_extraction(
+                    doc.html,
+                    url=doc.url,
+                    fast=self.fast,
+                    include_comments=False,
+                    include_tables=True,
+                    with_metadata=True,
+                    deduplicate=False,
+                )
+        except ExtractionTimeout:
+            doc.reject = Reject(self.name, f"extraction took longer than {self.timeout:g} s")
+            return doc
+        doc.html = None
+        if result is None or not (result.text or "").strip():
+            doc.reject = Reject(self.name, "no main text found in the HTML page")
+            return doc
+        doc.text = result.text
+        doc.title = doc.title or result.title or None
+        if result.author and not doc.authors:
+            doc.authors = [name.strip() for name in result.author.split(";") if name.strip()]
+        doc.published = doc.published or result.date or None
+        doc.url = doc.url or result.url or None
+        if result.sitename:
+            doc.metadata.setdefault("sitename", result.sitename)
+        return doc

@@ -1,0 +1,92 @@
+"""Repair the text without restyling it: mojibake, entities, odd spaces, line ends, NFC.
+
+ftfy is configured to fix encoding damage only: curly quotes, dashes and ellipses stay as the
+author wrote them. It runs only on the lines that need it, which is several times cheaper than
+running it over the whole text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from ingest.document import Document
+from ingest.stages.base import Stage
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+ODD_SPACES = re.compile("[\u00a0\u2007\u202f]")
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+class Repair(Stage):
+    """Normalise the text of a document; each kind of fix it makes is listed in `repairs`."""
+
+    name = "repair"
+
+    def __init__(self) -> None:
+        self._ftfy_config = None
+
+    def __getstate__(self) -> dict:
+        return {"_ftfy_config": None}  # rebuilt lazily in each worker
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.text
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            doc.repairs.append("line-endings")
+        if not text.isascii():
+            text = self.repair_unicode(text, doc)
+        if doc.kind == "text" and "&" in text:
+            text, count = ENTITY.subn(lambda m: html.unescape(m.group(0)), text)
+            if count:
+                doc.repairs.append(f"html-entities:{count}")
+        if not text.isascii():
+            text = self.normalise_characters(text, doc)
+        doc.text = text
+        return doc
+
+    def repair_unicode(self, text: str, doc: Document) -> str:
+        from ftfy import fix_text
+        from ftfy.badness import is_bad
+
+        lines = text.split("\n")
+        fixed = 0
+        for index, line in enumerate(lines):
+            if not line.isascii() and is_bad(line):
+                repaired = fix_text(line, self.ftfy_config())
+                if repaired != line:
+                    lines[index] = repaired
+                    fixed += 1
+        if fixed:
+            doc.repairs.append(f"mojibake:{fixed}")
+            return "\n".join(lines)
+        return text
+
+    def normalise_characters(self, text: str, doc: Document) -> str:
+        spaced = ODD_SPACES.sub(" ", text)
+        if spaced != text:
+            doc.repairs.append("nbsp")
+        stripped = spaced.translate(ZERO_WIDTH)
+        if stripped != spaced:
+            doc.repairs.append("zero-width")
+        normal = unicodedata.normalize("NFC", stripped)
+        if normal != stripped:
+            doc.repairs.append("nfc")
+        return normal
+
+    def ftfy_config(self) -> Any:
+        if self._ftfy_config is None:
+            from ftfy import TextFixerConfig
+
+            self._ftfy_config = TextFixerConfig(
+                unescape_html=False,
+                uncurl_quotes=False,
+                fix_latin_ligatures=False,
+                fix_character_width=False,
+                fix_line_breaks=False,
+                normalization=None,
+                explain=False,
+            )
+        return self._ftfy_config

@@ -1,0 +1,73 @@
+"""Split the text into logical lines and join hard-wrapped paragraphs again.
+
+Every non-blank line is a paragraph (scrapers write one line per block element), except where
+the text was hard-wrapped at a fixed width: there, a line that is full (the next word would not
+have fitted) continues on the next line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ingest.document import Document, Line
+from ingest.stages.base import Stage
+
+MIN_WRAP_WIDTH = 50
+MAX_WRAP_WIDTH = 100
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the text was wrapped at, or None when it does not look hard-wrapped.
+
+    A wrapped text has many lines that stop just short of one width and none beyond it.
+    """
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    if len(lengths) < 4:
+        return None
+    width = max(lengths)
+    if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
+        return None
+    near_full = sum(1 for length in lengths if length >= width - 12)
+    blank_separated = Counter(bool(line.strip()) for line in lines)[False]
+    if near_full >= max(3, len(lengths) // 3) and near_full < len(lengths) and blank_separated:
+        return width
+    return None
+
+
+def continues(line: str, following: str, width: int) -> bool:
+    """True when `line` was broken only because the next word would not fit in `width`."""
+    if not following.strip():
+        return False
+    next_word = following.split(maxsplit=1)[0]
+    return len(line.rstrip()) + 1 + len(next_word) > width
+
+
+class Segment(Stage):
+    """text → `Line`s, with hard-wrap repair; blank lines only separate paragraphs."""
+
+    name = "segment"
+
+    def __call__(self, doc: Document) -> Document:
+        physical = doc.text.split("\n")
+        width = wrap_width(physical)
+        lines: list[Line] = []
+        current: Line | None = None
+        for number, raw in enumerate(physical, start=1):
+            text = " ".join(raw.split())
+            if not text:
+                current = None
+                continue
+            if current is not None:
+                current.text = f"{current.text} {text}"
+                current.span = number - current.lineno + 1
+            else:
+                current = Line(text, number)
+                lines.append(current)
+            if width is None or not continues(
+                raw, physical[number] if number < len(physical) else "", width
+            ):
+                current = None
+        doc.lines = lines
+        if width is not None:
+            doc.repairs.append(f"hard-wrap:{width}")
+        return doc

@@ -1,0 +1,75 @@
+"""Decode stage: BOM, declared charset, strict UTF-8, detection; nothing dropped silently."""
+
+from __future__ import annotations
+
+import codecs
+
+from ingest.document import Document
+from ingest.stages.decode import Decode, binary_kind, declared_charset
+
+
+def decode(raw: bytes, kind: str = "text", **hints: str) -> Document:
+    doc = Document(source="x", kind=kind, raw=raw)  # type: ignore[arg-type]
+    doc.hints.update(hints)
+    return Decode()(doc)
+
+
+def test_bom_wins_over_declared_charset() -> None:
+    raw = codecs.BOM_UTF8 + '<meta charset="iso-8859-5"><p>Zürich</p>'.encode()
+    doc = decode(raw, "html")
+    assert doc.encoding == "utf-8"
+    assert "Zürich" in doc.html
+
+
+def test_utf16_with_bom() -> None:
+    doc = decode("Grüße aus Köln".encode("utf-16"))
+    assert doc.text == "Grüße aus Köln"
+    assert doc.encoding == "utf-16"
+
+
+def test_declared_charset_is_used_for_html() -> None:
+    raw = '<html><head><meta charset="windows-1251"></head><p>Привет</p>'.encode("cp1251")
+    doc = decode(raw, "html")
+    assert "Привет" in doc.html
+    assert doc.encoding == "cp1251"
+
+
+def test_invalid_declared_charset_falls_through_to_utf8() -> None:
+    raw = '<meta charset="no-such-charset"><p>café</p>'.encode()
+    assert decode(raw, "html").encoding == "utf-8"
+
+
+def test_latin1_label_means_windows_1252() -> None:
+    raw = '<meta charset="iso-8859-1"><p>“quoted” €5</p>'.encode("cp1252")
+    assert "“quoted” €5" in decode(raw, "html").html
+
+
+def test_cp1252_plain_text_is_detected() -> None:
+    text = "Der Bürgermeister sagte: „Wir müssen die Brücke für 5 € im Jahr erhalten.“ " * 4
+    doc = decode(text.encode("cp1252"))
+    assert doc.text == text
+    assert doc.encoding in {"cp1252", "iso8859_15", "latin_1", "cp1250"}
+
+
+def test_a_few_bad_bytes_in_utf8_are_replaced_and_reported() -> None:
+    raw = "naïve café résumé ".encode() * 10 + b"\xff" + " déjà vu".encode()
+    doc = decode(raw)
+    assert doc.encoding == "utf-8"
+    assert "\ufffd" in doc.text and "déjà vu" in doc.text
+    assert any("replaced 1 undecodable" in repair for repair in doc.repairs)
+
+
+def test_binary_data_is_rejected_with_a_reason() -> None:
+    png = decode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert png.reject is not None and "PNG image" in png.reject.reason
+    nul = decode(b"abc\x00\x00\x00def")
+    assert nul.reject is not None and "NUL bytes" in nul.reject.reason
+
+
+def test_helpers() -> None:
+    assert (
+        declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">')
+        == "shift_jis"
+    )
+    assert declared_charset(b"<p>no declaration</p>") is None
+    assert binary_kind(b"plain text") is None
