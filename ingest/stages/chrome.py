@@ -48,7 +48,7 @@ class ChromePlan:
         for order, rule in enumerate(drops):
             for text in rule.texts:
                 self.exact.setdefault(fold(text), (order, rule))
-            roles = {"between": ("start", "end")}.get(rule.kind, ("line",))
+            roles = ("start", "end") if rule.kind == "between" else ("line",) * len(rule.patterns)
             for pattern, role in zip(rule.patterns, roles, strict=True):
                 patterns.append(pattern)
                 self.markers.append(Marker(rule, order, role))
