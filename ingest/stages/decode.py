@@ -118,11 +118,23 @@ class Decode(Stage):
         doc.repairs.append(f"replaced {bad} undecodable byte(s) with U+FFFD")
         return text, "utf-8"
 
+    @staticmethod
+    def same_as_cp1252(raw: bytes, text: str) -> bool:
+        try:
+            return raw.decode("cp1252") == text
+        except UnicodeDecodeError:
+            return False
+
     def detect(self, raw: bytes, doc: Document) -> tuple[str, str]:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(raw).best()
+        results = from_bytes(raw)
+        best = results.best()
         if best is not None:
+            # On a tie, prefer windows-1252, the web's most common legacy encoding.
+            tied = any(r.chaos <= best.chaos and r.encoding == "cp1252" for r in results)
+            if tied or self.same_as_cp1252(raw, str(best)):
+                return raw.decode("cp1252"), "cp1252"
             return str(best), codecs.lookup(best.encoding).name
         text = raw.decode("utf-8", errors="replace")
         doc.repairs.append(f"replaced {text.count(chr(0xFFFD))} undecodable byte(s) with U+FFFD")
