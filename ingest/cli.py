@@ -113,6 +113,7 @@ def run(
     Example:
       ingest run drop/ --output out/clean.jsonl --rules my-rules/ --workers 4
     """
+    from ingest.io.readers import ReadOptions
     from ingest.pipeline import Pipeline, Settings
 
     rules = load_ruleset(rules_dirs)
@@ -120,7 +121,7 @@ def run(
         key: value
         for key, value in {
             "workers": workers or os.cpu_count() or 1,
-            "max_bytes": max_bytes,
+            "read": ReadOptions(max_bytes=max_bytes) if max_bytes else None,
             "fast_extraction": fast_extraction,
         }.items()
         if value is not None

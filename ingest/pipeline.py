@@ -16,7 +16,7 @@ from typing import Any
 
 from ingest import __version__
 from ingest.document import Document, Reject
-from ingest.io.readers import DEFAULT_MAX_BYTES, Input, discover, read_document
+from ingest.io.readers import Input, ReadOptions, discover, read_document, read_documents
 from ingest.io.writers import AtomicJsonl
 from ingest.rules import RuleSet, load_rules
 from ingest.stages.base import Stage
@@ -32,7 +32,7 @@ from ingest.stages.segment import Segment
 class Settings:
     """Everything that tunes a run, with documented defaults (see docs/record.md)."""
 
-    max_bytes: int = DEFAULT_MAX_BYTES
+    read: ReadOptions = field(default_factory=ReadOptions)
     extract_timeout: float = 10.0
     fast_extraction: bool = False
     language_chars: int = 2000
@@ -143,17 +143,17 @@ class Pipeline:
             raise InputError(
                 "not a readable .txt/.text/.html/.htm file (optionally .gz)", str(path)
             )
-        return self.process(read_document(found[0], self.settings.max_bytes))
+        return self.process(read_document(found[0], self.settings.read.max_bytes))
 
     def process_shard(self, items: list[Input]) -> tuple[list[Document], RunStats]:
         """The unit of parallel work: read and process a list of inputs, in order."""
         stats = RunStats()
         docs = []
         for item in items:
-            doc = self.process(read_document(item, self.settings.max_bytes), stats)
-            stats.count(doc)
-            doc.lines = [] if doc.reject else doc.lines
-            docs.append(doc)
+            for doc in read_documents(item, self.settings.read):
+                doc = self.process(doc, stats)
+                stats.count(doc)
+                docs.append(doc)
         return docs, stats
 
     def iter_processed(

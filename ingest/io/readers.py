@@ -224,6 +224,13 @@ def read_document(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return doc
 
 
-def iter_documents(items: list[Input], max_bytes: int) -> Iterator[Document]:
-    for item in items:
-        yield read_document(item, max_bytes)
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read; part of the run's settings."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def read_documents(item: Input, options: ReadOptions) -> Iterator[Document]:
+    """Every document an input holds (one for a plain file), read lazily."""
+    yield read_document(item, options.max_bytes)
