@@ -1,22 +1,31 @@
 """The `ingest` command: a thin skin over the library.
 
 Exit codes: 0 done; 1 some documents failed (they are listed in the rejects); 2 a usage or
-configuration error, found before any output was written.
+configuration error, found before any output was written. `ingest run` adds 3 (locked), 4
+(output error), 5 (executor error), 70 (internal error), 130/143 (interrupted): the table is in
+`ingest/runner.py` and docs/batch.md.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from ingest import __version__
+from ingest.executors import EXECUTORS
+from ingest.io.readers import JsonlFields
+from ingest.io.writers import FORMATS
+from ingest.logs import LOG_FORMATS
 
-EXIT_FAILED_DOCUMENTS = 1
 EXIT_CONFIG = 2
+EXIT_INTERNAL = 70
+logger = logging.getLogger("ingest")
 
 
 def fail(message: str, code: int = EXIT_CONFIG) -> NoReturn:
@@ -40,8 +49,34 @@ rules_option = click.option(
     "rules_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A folder of rule files (repeatable). Adds to the shipped rules, or overrides by id.",
+    help="A rule file, or a folder of them (repeatable). Adds to the shipped rules, or "
+    "overrides them by id.",
 )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def jsonl_field_options(command: F) -> F:
+    """--html-field, --text-field, ...: where a JSONL input keeps each thing."""
+    meanings = {
+        "html": "the page's HTML (wins over text)",
+        "text": "the text, when there is no HTML",
+        "url": "the page's URL",
+        "id": "the document's own id (the record id derives from it)",
+        "title": "the title",
+    }
+    for name, meaning in reversed(meanings.items()):
+        command = click.option(
+            f"--{name}-field",
+            f"{name}_fields",
+            multiple=True,
+            metavar="NAME",
+            default=getattr(JsonlFields(), name),
+            show_default=True,
+            help=f"JSONL field with {meaning}.",
+        )(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -66,14 +101,65 @@ def main() -> None:
     "--output",
     "-o",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the records: FILE.jsonl or FILE.jsonl.gz.",
+    type=click.Path(path_type=Path),
+    help="Where to write the records: FILE.jsonl, .jsonl.gz, .jsonl.zst or .parquet, which "
+    "always holds the whole corpus; or a folder DIR/, to which each run adds its part files, "
+    "a manifest and _SUCCESS.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS)),
+    default=None,
+    help="The output format [default: from the output's name]. Parquet needs "
+    "pip install 'ingest[parquet]'.",
 )
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to list rejected and failed documents "
-    "[default: NAME.rejects.jsonl beside the output].",
+    help="Where to list rejected and failed documents, for a FILE output "
+    "[default: NAME.rejects.jsonl beside it; a folder output keeps them in DIR/_rejects/].",
+)
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SQLite state: fingerprints, site profiles, duplicates, runs "
+    "[default: NAME.state.db beside a FILE output, DIR/_state.db in a folder].",
+)
+@click.option(
+    "--full", is_flag=True, help="Process every input, not only the new and changed ones."
+)
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default="local",
+    show_default=True,
+    help="Where shards run: local processes, or Ray (pip install 'ingest[ray]').",
+)
+@click.option(
+    "--address",
+    default=None,
+    help="The Ray cluster to join (ray://HOST:10001, auto) [default: RAY_ADDRESS, "
+    "else a local Ray].",
+)
+@click.option(
+    "--part-size",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Records per part file of a folder output (parts are cut between inputs).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    help="Logs on stderr as text, or as JSON lines.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="A progress bar on stderr [default: on a terminal].",
 )
 @rules_option
 @click.option(
@@ -81,82 +167,122 @@ def main() -> None:
     "-w",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes [default: the CPU count].",
+    help="Worker processes, or Ray actors [default: the CPU count; Ray: the cluster's CPUs].",
 )
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
     default=None,
-    help="Reject files larger than this, decompressed [default: 32 MiB].",
+    help="Reject files (and JSONL lines, WARC records) larger than this, decompressed "
+    "[default: 32 MiB].",
 )
 @click.option(
     "--fast-extraction/--full-extraction",
     default=None,
     help="trafilatura's fast mode for HTML [default: full].",
 )
+@jsonl_field_options
 def run(
     input_dir: Path,
     output: Path,
+    output_format: str | None,
     rejects: Path | None,
+    state: Path | None,
+    full: bool,
+    executor: str,
+    address: str | None,
+    part_size: int,
+    log_format: str,
+    progress: bool | None,
     rules_dirs: tuple[Path, ...],
     workers: int | None,
     max_bytes: int | None,
     fast_extraction: bool | None,
+    **jsonl_fields: tuple[str, ...],
 ) -> None:
-    """Clean every document under INPUT into JSONL records.
+    """Clean every document under INPUT into records (JSONL, compressed JSONL or Parquet).
 
     \b
-    Reads .txt/.text/.html/.htm files, each optionally gzip-compressed (.gz), recursively.
-    A NAME.json beside NAME.txt may give url, title, published and site.
+    Reads, recursively:
+      .txt/.text/.html/.htm files (a NAME.json beside one may give url, title, published, site);
+      .jsonl exports, one document per line;
+      .warc archives: each 200 response with HTML or plain text;
+    each optionally gzip-compressed (.gz).
 
     \b
-    Example:
+    A --*-field option may be repeated: its names are tried in order and the first that holds
+    a non-empty string wins. A name a.b looks inside objects; '' turns the field off.
+
+    \b
+    A re-run processes only new and changed inputs (the state remembers the rest), and one run
+    at a time holds the state's lock. Exit codes: 0 done, 1 some documents failed, 2 usage or
+    configuration, 3 another run holds the lock, 4 output or state not writable, 5 executor
+    broke, 70 internal error, 130/143 interrupted (see docs/batch.md).
+
+    \b
+    Examples:
       ingest run drop/ --output out/clean.jsonl --rules my-rules/ --workers 4
+      ingest run crawl/ --output out/clean.parquet --text-field body --url-field link
+      ingest run drop/ --output corpus/ --log-format json          # nightly, incremental
+      ingest run drop/ --output corpus/ --executor ray --address auto
     """
     from ingest.io.readers import ReadOptions
+    from ingest.logs import setup_logging
     from ingest.pipeline import Pipeline, Settings
+    from ingest.runner import RunOptions
+
+    setup_logging(log_format)
 
     rules = load_ruleset(rules_dirs)
+    fields = JsonlFields(
+        **{
+            name.removesuffix("_fields"): tuple(value for value in values if value)
+            for name, values in jsonl_fields.items()
+        }
+    )
+    read = (
+        ReadOptions(max_bytes=max_bytes, jsonl=fields) if max_bytes else ReadOptions(jsonl=fields)
+    )
     overrides = {
         key: value
         for key, value in {
             "workers": workers or os.cpu_count() or 1,
-            "read": ReadOptions(max_bytes=max_bytes) if max_bytes else None,
+            "read": read,
             "fast_extraction": fast_extraction,
+            "output_format": output_format,
         }.items()
         if value is not None
     }
-    pipeline = Pipeline(rules, Settings(**overrides))
-    stats = pipeline.run(input_dir, output, rejects)
-    click.echo(summary(stats.to_dict(), output), err=True)
-    if stats.failed:
-        sys.exit(EXIT_FAILED_DOCUMENTS)
+    options = RunOptions(
+        rejects=rejects,
+        state=state,
+        workers=workers or (os.cpu_count() if executor == "local" else None),
+        executor=executor,
+        address=address,
+        full=full,
+        part_size=part_size,
+        progress=progress,
+    )
+    report = run_batch(Pipeline(rules, Settings(**overrides)), input_dir, output, options)
+    if log_format == "json":
+        logger.info("run finished", extra={"fields": {"event": "finished", **report.to_dict()}})
+    else:
+        click.echo(report.summary(), err=True)
+    sys.exit(report.exit_code)
 
 
-def summary(report: dict[str, Any], output: Path) -> str:
-    """The human summary printed at the end of a run."""
-    lines = [
-        f"ingest: {report['documents']} documents in {report['seconds']:.1f} s: "
-        f"{report['written']} written to {output}, {report['rejected']} rejected, "
-        f"{report['failed']} failed",
-    ]
-    if report["skipped"]:
-        lines.append(
-            "  skipped files: " + ", ".join(f"{k} ({v})" for k, v in report["skipped"].items())
-        )
-    stages = {k: v for k, v in report["removed"].items() if ":" not in k}
-    if stages:
-        lines.append(
-            "  lines removed per stage: " + ", ".join(f"{k} {v}" for k, v in stages.items())
-        )
-    top = [(k, v) for k, v in report["removed"].items() if ":" in k][:5]
-    if top:
-        lines.append("  top rules: " + ", ".join(f"{k.split(':', 1)[1]} {v}" for k, v in top))
-    if report["languages"]:
-        lines.append(
-            "  languages: " + ", ".join(f"{k} {v}" for k, v in report["languages"].items())
-        )
-    return "\n".join(lines)
+def run_batch(pipeline: Any, input_dir: Path, output: Path, options: Any) -> Any:
+    """The runner, with each library error turned into its message and exit code."""
+    from ingest.errors import IngestError
+    from ingest.runner import run
+
+    try:
+        return run(pipeline, input_dir, output, options)
+    except IngestError as error:
+        fail(str(error), error.exit_code)
+    except Exception:
+        logger.exception("internal error: please report it with this traceback")
+        sys.exit(EXIT_INTERNAL)
 
 
 @main.command()
@@ -221,7 +347,9 @@ def rules() -> None:
 def check(folders: tuple[Path, ...]) -> None:
     """Validate rule files: every problem at once, with file:line. Exit 2 on any problem.
 
-    With no FOLDERS, checks the shipped rules.
+    FOLDERS (rule files or folders of them) are checked as `ingest run --rules` loads them:
+    on top of the shipped rules, so an override or a `disabled: true` must name a rule that
+    exists. With no FOLDERS, checks the shipped rules alone.
 
     \b
     Example:
@@ -229,10 +357,105 @@ def check(folders: tuple[Path, ...]) -> None:
     """
     from ingest.rules import SHIPPED_RULES, check_folders
 
-    files, problems = check_folders(folders or (SHIPPED_RULES,))
+    files, problems = check_folders((SHIPPED_RULES, *folders))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         fail(f"{len(problems)} problem(s) found")
     count = sum(len(f.rules) for f in files)
-    click.echo(f"ok: {len(files)} rule file(s), {count} rule(s)")
+    click.echo(f"ok: {len(files)} rule file(s), {count} rule(s) in force")
+
+
+@rules.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the rule file here [default: standard output].",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    help="Suggest a line only if it appears in at least this many documents.",
+)
+@click.option("--name", help="The rule file's name [default: from the folder's name].")
+@rules_option
+def suggest(
+    folder: Path,
+    output: Path | None,
+    min_count: int,
+    name: str | None,
+    rules_dirs: tuple[Path, ...],
+) -> None:
+    """Draft a site file from the lines its pages repeat.
+
+    FOLDER holds documents of one site. Each suggested line carries, as a YAML comment, the
+    number of documents it appears in; lines the current rules already remove are left out.
+    The draft is valid as written: review it (delete any body text), then check and test it.
+
+    \b
+    Example:
+      ingest rules suggest drop/riverside/ -o my-rules/riverside.yaml --min-count 3
+    """
+    from ingest.rules.schema import MIN_PHRASE_CHARS, NAME_PATTERN
+    from ingest.rules.suggest import lines_left_by_rules, name_for, suggest_rules
+
+    name = name or name_for(folder)
+    if not NAME_PATTERN.match(name):
+        fail(f"--name {name!r} may only use letters, digits, and . _ : -")
+    documents = lines_left_by_rules(folder, load_ruleset(rules_dirs))
+    text = suggest_rules(documents, name, min_count, folder.as_posix())
+    if text is None:
+        fail(
+            f"no line of {MIN_PHRASE_CHARS} or more characters appears in {min_count} or more "
+            f"of the {len(documents)} documents in {folder} (that the rules leave); "
+            f"give more documents of the site, or a lower --min-count",
+            code=1,
+        )
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(
+        f"wrote {output} from {len(documents)} documents; review it, then run "
+        f"`ingest rules check {output}` and `ingest rules test {output} FILE`",
+        err=True,
+    )
+
+
+@rules.command(name="test")
+@click.argument("rule_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@rules_option
+def try_rules(rule_file: Path, files: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
+    """Show what one rule file does to some documents.
+
+    For each FILE: whether RULE_FILE matched it (or why not), and every line its rules removed,
+    lifted into a field, or protected. RULE_FILE is loaded last, after the shipped rules and
+    any --rules folders.
+
+    \b
+    Example:
+      ingest rules test my-rules/riverside.yaml drop/riverside/*.txt
+    """
+    from ingest.errors import IngestError
+    from ingest.pipeline import Pipeline
+    from ingest.rules.effect import rule_file_effect
+    from ingest.rules.schema import parse_rule_text
+
+    ruleset = load_ruleset((*rules_dirs, rule_file))  # exits 2 on any problem
+    parsed, _ = parse_rule_text(rule_file.read_text(encoding="utf-8"), str(rule_file))
+    assert parsed is not None
+    target = next(f for f in ruleset.files if f.name == parsed.name)
+    pipeline = Pipeline(ruleset)
+    for file in files:
+        try:
+            doc = pipeline.process_file(file)
+        except IngestError as error:
+            fail(str(error))
+        click.echo(rule_file_effect(target, ruleset, doc))

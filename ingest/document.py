@@ -83,11 +83,18 @@ class Document:
     site_rules: str | None = None  # name of the site rule file that matched, if any
     chars_in: int = 0
     reject: Reject | None = None
+    identity: str | None = None  # set by the reader: an id field or URL the input gave
 
     @property
     def id(self) -> str:
-        """Stable across runs: derived from the source path only."""
-        return hashlib.sha256(self.source.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        """Stable across runs and containers: a hash of `identity`, else of `source`.
+
+        The reader sets `identity` from what the input says the document is (a JSONL id field,
+        else the URL it gave), so the same page gets the same id from a loose file, a JSONL
+        export or a WARC. What extraction finds later never changes the id.
+        """
+        key = self.identity or self.source
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
     @property
     def rejected(self) -> bool:

@@ -32,3 +32,24 @@ class RuleError(ConfigError):
 
 class InputError(IngestError):
     """A document cannot be read or decoded; it goes to the rejects with this reason."""
+
+
+class LockedError(IngestError):
+    """Another run holds the state's lock: this one exits at once and touches nothing."""
+
+    exit_code = 3
+
+
+class OutputError(IngestError):
+    """The output or the state could not be written (disk full, permissions, ...).
+
+    Whatever was published before stays as it was; the next run redoes the rest.
+    """
+
+    exit_code = 4
+
+
+class ExecutorError(IngestError):
+    """The executor broke: a worker process died, or the Ray cluster could not be reached."""
+
+    exit_code = 5

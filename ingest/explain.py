@@ -16,8 +16,12 @@ def explain_document(doc: Document) -> str:
         value = getattr(doc, name)
         if value:
             out.append(f"  {name}: {', '.join(value) if isinstance(value, list) else value}")
+    if doc.metadata:
+        out.append(f"  metadata: {', '.join(map(metadata_item, sorted(doc.metadata.items())))}")
     if doc.repairs:
         out.append(f"  repairs: {', '.join(doc.repairs)}")
+    if doc.site_rules:
+        out.append(f"  site rules: {doc.site_rules}")
     if doc.reject is not None:
         out.append(
             click.style(
@@ -45,3 +49,11 @@ def explain_document(doc: Document) -> str:
         )
         out.append(f"{'':>9}  {click.style(line.text, dim=True)}")
     return "\n".join(out)
+
+
+def metadata_item(item: tuple[str, object]) -> str:
+    """One metadata entry for the header: its value, or how many entries a list holds."""
+    name, value = item
+    if isinstance(value, list):
+        return f"{name} ({len(value)})"
+    return f"{name}={value}"

@@ -1,30 +1,33 @@
 """The pipeline: one visible, ordered list of stages, plus the settings they are built from.
 
 `Pipeline.process(doc)` runs the stages on one document; `Pipeline.run(folder, output)` runs a
-whole folder and writes JSONL. The CLI is a thin skin over these two.
+whole folder through `ingest.runner` (two passes, incremental state, any executor). The CLI is
+a thin skin over these two.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ingest import __version__
 from ingest.document import Document, Reject
-from ingest.io.readers import Input, ReadOptions, discover, read_document, read_documents
-from ingest.io.writers import AtomicJsonl
+from ingest.io.readers import CONTAINERS, ReadOptions, discover, read_document
 from ingest.rules import RuleSet, load_rules
 from ingest.stages.base import Stage
 from ingest.stages.chrome import Chrome
+from ingest.stages.classify import Classify
 from ingest.stages.decode import Decode
 from ingest.stages.extract import Extract
+from ingest.stages.headline import Headline
 from ingest.stages.language import Language
+from ingest.stages.metadata import Metadata
 from ingest.stages.repair import Repair
+from ingest.stages.repeats import Repeats
 from ingest.stages.segment import Segment
 
 
@@ -38,6 +41,7 @@ class Settings:
     language_chars: int = 2000
     workers: int = 1
     shard_size: int = 16
+    output_format: str | None = None  # a name in ingest.io.writers.FORMATS; None: from the name
 
 
 def build_stages(rules: RuleSet, settings: Settings) -> list[Stage]:
@@ -48,6 +52,10 @@ def build_stages(rules: RuleSet, settings: Settings) -> list[Stage]:
         Repair(),
         Segment(),
         Chrome(rules),
+        Metadata(rules),
+        Headline(rules),
+        Repeats(),  # learned per site: the runner gives it the profiles (ingest/passes.py)
+        Classify(),
         Language(max_chars=settings.language_chars),
     ]
 
@@ -60,6 +68,7 @@ class RunStats:
     written: int = 0
     rejected: int = 0
     failed: int = 0
+    duplicates: int = 0  # of `rejected`: same-site duplicates of an earlier document
     skipped: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)  # "stage" and "stage:rule"
     languages: Counter[str] = field(default_factory=Counter)
@@ -74,7 +83,11 @@ class RunStats:
                 self.failed += 1
             else:
                 self.rejected += 1
-            self.reject_reasons[f"{doc.reject.stage}: {doc.reject.reason}"] += 1
+            reason = doc.reject.reason
+            if doc.reject.duplicate_of:  # each names its original: count them under one reason
+                self.duplicates += 1
+                reason = "a duplicate of an earlier document"
+            self.reject_reasons[f"{doc.reject.stage}: {reason}"] += 1
             return
         self.written += 1
         self.languages[doc.language or "unknown"] += 1
@@ -83,7 +96,7 @@ class RunStats:
             self.removed[f"{stage}:{rule}"] += number
 
     def merge(self, other: RunStats) -> None:
-        for name in ("documents", "written", "rejected", "failed", "seconds"):
+        for name in ("documents", "written", "rejected", "failed", "duplicates", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("skipped", "removed", "languages", "reject_reasons", "stage_seconds"):
             getattr(self, name).update(getattr(other, name))
@@ -94,6 +107,7 @@ class RunStats:
             "written": self.written,
             "rejected": self.rejected,
             "failed": self.failed,
+            "duplicates": self.duplicates,
             "skipped": dict(sorted(self.skipped.items())),
             "removed": dict(sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))),
             "languages": dict(sorted(self.languages.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -113,9 +127,18 @@ class Pipeline:
         self.digest = f"{__version__}:{self.rules.digest()}"
 
     def process(self, doc: Document, stats: RunStats | None = None) -> Document:
-        """Run every stage on `doc`. A stage that raises marks the document failed at that stage."""
+        """Run every stage on `doc`, then reject it if no body is left."""
+        return self.finish(self.apply(self.stages, doc, stats))
+
+    def apply(
+        self, stages: Iterable[Stage], doc: Document, stats: RunStats | None = None
+    ) -> Document:
+        """Run `stages` on `doc`. A stage that raises marks the document failed at that stage.
+
+        The runner applies the stages in two slices, around the learned ones (ingest/passes.py).
+        """
         doc.rules_digest = self.digest
-        for stage in self.stages:
+        for stage in stages:
             if doc.reject is not None:
                 break
             started = time.perf_counter()
@@ -125,6 +148,11 @@ class Pipeline:
                 doc.reject = Reject(stage.name, f"{type(error).__name__}: {error}", failed=True)
             if stats is not None:
                 stats.stage_seconds[stage.name] += time.perf_counter() - started
+        return doc
+
+    @staticmethod
+    def finish(doc: Document) -> Document:
+        """A document with no line left produces no record: it goes to the rejects."""
         if doc.reject is None and not any(line.kept for line in doc.lines):
             doc.reject = Reject(
                 "pipeline",
@@ -136,37 +164,20 @@ class Pipeline:
         """Read and process one file; `source` is relative to `root` (default: its folder)."""
         path = Path(path).resolve()
         base = Path(root) if root is not None else path.parent
-        found = [item for item in discover(base).inputs if Path(item.path).resolve() == path]
+        found = [
+            item
+            for item in discover(base).inputs
+            if Path(item.path).resolve() == path and item.kind not in CONTAINERS
+        ]
         if not found:
             from ingest.errors import InputError
 
             raise InputError(
-                "not a readable .txt/.text/.html/.htm file (optionally .gz)", str(path)
+                "not a readable .txt/.text/.html/.htm file (optionally .gz); "
+                "a JSONL or WARC file holds many documents: run it, then read the record",
+                str(path),
             )
         return self.process(read_document(found[0], self.settings.read.max_bytes))
-
-    def process_shard(self, items: list[Input]) -> tuple[list[Document], RunStats]:
-        """The unit of parallel work: read and process a list of inputs, in order."""
-        stats = RunStats()
-        docs = []
-        for item in items:
-            for doc in read_documents(item, self.settings.read):
-                doc = self.process(doc, stats)
-                stats.count(doc)
-                docs.append(doc)
-        return docs, stats
-
-    def iter_processed(
-        self, items: list[Input], workers: int
-    ) -> Iterator[tuple[list[Document], RunStats]]:
-        """Shards in input order, processed by `workers` processes (1: in this process)."""
-        size = self.settings.shard_size
-        shards = [items[i : i + size] for i in range(0, len(items), size)]
-        if workers <= 1 or len(shards) <= 1:
-            yield from map(self.process_shard, shards)
-            return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(self.process_shard, shards)
 
     def run(
         self,
@@ -175,30 +186,13 @@ class Pipeline:
         rejects: str | Path | None = None,
         workers: int | None = None,
     ) -> RunStats:
-        """Process every document under `folder` into `output` (JSONL, optionally .gz)."""
-        started = time.perf_counter()
-        output = Path(output)
-        rejects = (
-            Path(rejects)
-            if rejects
-            else output.with_name(output.name.split(".")[0] + ".rejects.jsonl")
-        )
-        exclude = frozenset(str(p.resolve()) for p in (output, rejects))
-        found = discover(folder, exclude)
-        stats = RunStats(skipped=found.skipped)
-        with AtomicJsonl(output) as records, AtomicJsonl(rejects) as rejected:
-            for docs, shard_stats in self.iter_processed(
-                found.inputs, workers or self.settings.workers
-            ):
-                stats.merge(shard_stats)
-                write(docs, records, rejected)
-        stats.seconds = time.perf_counter() - started
-        return stats
+        """Process the documents under `folder` into `output`: a shortcut to `ingest.runner`.
 
+        Incremental, with its state beside the output (see docs/batch.md). The format is
+        `settings.output_format`, or else the one the name says: JSONL, .jsonl.gz, .jsonl.zst
+        or Parquet; an output without such an extension is a folder of part files.
+        """
+        from ingest.runner import RunOptions, run
 
-def write(docs: Iterable[Document], records: AtomicJsonl, rejected: AtomicJsonl) -> None:
-    for doc in docs:
-        if doc.reject is None:
-            records.write(doc.to_record())
-        else:
-            rejected.write(doc.to_reject())
+        options = RunOptions(rejects=rejects, workers=workers or self.settings.workers)
+        return run(self, folder, output, options).stats

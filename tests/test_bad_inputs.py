@@ -14,6 +14,26 @@ from ingest import Pipeline, Settings
 from ingest.io.readers import ReadOptions
 
 GOOD = "The harbour board met on Tuesday and agreed to repair the old sea wall this year.\n"
+TOPICS = [
+    "library opening hours",
+    "bus timetable",
+    "school roof",
+    "river footbridge",
+    "market square paving",
+    "allotment waiting list",
+    "swimming pool heating",
+]
+
+
+def good(number: int) -> bytes:
+    """A distinct body per file, so that duplicate detection keeps every one of them."""
+    topic = TOPICS[number]
+    return (
+        f"The district council voted {number + 3} to {number + 1} on Monday to review the "
+        f"{topic}, after residents collected signatures in a petition about the {topic}.\n"
+    ).encode()
+
+
 MB = 1024 * 1024
 
 
@@ -29,7 +49,7 @@ def junk_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], 
     outside = root.parent / "outside.txt"
     outside.write_text(GOOD)
     files: dict[str, bytes] = {
-        "good-1.txt": GOOD.encode(),
+        "good-1.txt": good(0),
         "empty.txt": b"",
         "whitespace.txt": b"  \n\t \r\n",
         "image.txt": b"\x89PNG\r\n\x1a\n" + bytes(200),
@@ -38,22 +58,22 @@ def junk_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], 
         "bad-utf8.txt": "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e ".encode() * 20
         + b"\xff\xfe"
         + GOOD.encode(),
-        "utf16.txt": ("\ufeff" + GOOD).encode("utf-16-le"),
+        "utf16.txt": ("\ufeff" + good(1).decode()).encode("utf-16-le"),
         "truncated.txt.gz": gzip.compress(os.urandom(4096))[:-100],
         "corrupt.txt.gz": b"\x1f\x8b\x08\x00garbage-that-is-not-deflate",
         "bomb.txt.gz": gzip.compress(b"\0" * (20 * MB)),
         "deep.html": b"<html><body>" + b"<div>" * 100_000 + b"x" + b"</div>" * 100_000,
         "no-text.html": b"<html><head><title></title></head><body><script>x()</script></body>"
         b"</html>",
-        "name with spaces.txt": GOOD.encode(),
-        "name\nwith newline.txt": GOOD.encode(),
-        "good-2.txt": GOOD.encode(),
-        "locked.txt": GOOD.encode(),
+        "name with spaces.txt": good(2),
+        "name\nwith newline.txt": good(3),
+        "good-2.txt": good(4),
+        "locked.txt": good(5),
     }
     for name, content in files.items():
         (root / name).write_bytes(content)
     with open(os.path.join(os.fsencode(root), b"latin-\xe9.txt"), "wb") as handle:
-        handle.write(GOOD.encode())
+        handle.write(good(6))
     big = root / "huge.txt"
     with open(big, "wb") as handle:  # sparse: 200 MB on paper, nothing on disk
         handle.truncate(200 * MB)

@@ -82,4 +82,9 @@ def test_site_rules_do_not_fire_on_other_sites(tmp_path: Path) -> None:
 
 def test_unterminated_block_drops_nothing(tmp_path: Path) -> None:
     result = chrome(tmp_path, "Body.", "Comments", "A real paragraph follows.")
-    assert result == [("Body.", None), ("Comments", None), ("A real paragraph follows.", None)]
+    # The site's block never closes, so it drops nothing ("Comments" alone is generic chrome).
+    assert result == [
+        ("Body.", None),
+        ("Comments", "generic#comments"),
+        ("A real paragraph follows.", None),
+    ]

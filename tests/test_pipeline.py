@@ -7,11 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import SAMPLES, SEEDS
+from conftest import SAMPLES, SEEDS, Explode
 
 from ingest import Pipeline
 from ingest.document import Document
-from ingest.stages.base import Stage
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "ingest" / "schema" / "record.schema.json").read_text()
@@ -60,15 +59,6 @@ def test_seeds_run_through_as_english_utf8(tmp_path: Path) -> None:
     records = read_jsonl(out)
     assert len(records) == 3
     assert {(r["language"], r["encoding"]) for r in records} == {("en", "utf-8")}
-
-
-class Explode(Stage):
-    name = "explode"
-
-    def __call__(self, doc: Document) -> Document:
-        if "boom" in doc.text:
-            raise RuntimeError("stage blew up")
-        return doc
 
 
 def test_a_failing_stage_fails_one_document_and_the_run_goes_on(tree, tmp_path: Path) -> None:

@@ -4,6 +4,9 @@ Discovery is deterministic (sorted by relative path), skips hidden files and the
 outputs, never follows a link out of the input folder, and never guesses at a file it does not
 know: other extensions are counted and skipped. Reading happens in the workers, under a size cap,
 and every way a file can fail becomes a reject with a reason a person understands.
+
+A plain file holds one document. A container holds many: a JSONL export (`ingest/io/jsonl.py`)
+or a WARC archive (`ingest/io/warc.py`); `read_documents` is the one entry point for all three.
 """
 
 from __future__ import annotations
@@ -16,14 +19,26 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Literal
 
 import orjson
 
-from ingest.document import Document, Kind, Reject
+from ingest.document import Document, Reject
+from ingest.errors import InputError
 
-KINDS: dict[str, Kind] = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
+InputKind = Literal["text", "html", "jsonl", "warc"]
+KINDS: dict[str, InputKind] = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".warc": "warc",
+}
+CONTAINERS = frozenset({"jsonl", "warc"})  # kinds that hold many documents, and no sidecar
 SIDECAR_FIELDS = ("url", "title", "published", "site")
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +47,7 @@ class Input:
 
     path: str
     source: str
-    kind: Kind
+    kind: InputKind
     compressed: bool = False
     sidecar: str | None = None
     problem: str | None = None
@@ -51,7 +66,7 @@ def display_source(relative: str) -> str:
     return relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def classify_name(name: str) -> tuple[Kind | None, bool, str]:
+def classify_name(name: str) -> tuple[InputKind | None, bool, str]:
     """(kind, compressed, stem) for a file name, by extension in any letter case."""
     lower = name.lower()
     compressed = lower.endswith(".gz")
@@ -113,16 +128,10 @@ def discover(root: str | Path, exclude: frozenset[str] = frozenset()) -> Discove
                 continue
             kind, compressed, stem = classify_name(entry.name)
             if kind is None:
-                if not (
-                    entry.name.lower().endswith(".json")
-                    and any(
-                        classify_name(other)[0] and classify_name(other)[2] == entry.name[:-5]
-                        for other in names
-                    )
-                ):
+                if not is_sidecar(entry.name, names):
                     found.skipped[f"unknown extension: {extension_label(entry.name)}"] += 1
                 continue
-            sidecar = f"{stem}.json" if f"{stem}.json" in names else None
+            sidecar = f"{stem}.json" if kind not in CONTAINERS and f"{stem}.json" in names else None
             found.inputs.append(
                 Input(
                     path=entry.path,
@@ -134,6 +143,16 @@ def discover(root: str | Path, exclude: frozenset[str] = frozenset()) -> Discove
             )
     found.inputs.sort(key=lambda item: item.source)
     return found
+
+
+def is_sidecar(name: str, names: set[str]) -> bool:
+    """Whether `name` is the NAME.json of a NAME.txt/.html in the same folder."""
+    if not name.lower().endswith(".json"):
+        return False
+    return any(
+        kind is not None and kind not in CONTAINERS and stem == name[:-5]
+        for kind, _, stem in map(classify_name, names)
+    )
 
 
 def extension_label(name: str) -> str:
@@ -149,7 +168,8 @@ def problem_input(path: str, relative: str, problem: str) -> Input:
 def read_bytes(item: Input, max_bytes: int) -> bytes:
     """The file's bytes, decompressed, never more than `max_bytes` in memory.
 
-    Raises OSError or ValueError with a reason a person understands.
+    Raises ValueError with a reason a person understands, or an OSError or gzip error
+    (`failure_reason` words those).
     """
     size = os.stat(item.path).st_size
     if not item.compressed and size > max_bytes:
@@ -157,20 +177,35 @@ def read_bytes(item: Input, max_bytes: int) -> bytes:
             f"the file is {size:,} bytes, over the size cap of {max_bytes:,} bytes "
             "(raise it with --max-bytes)"
         )
-    if not item.compressed:
-        with open(item.path, "rb") as handle:
-            return handle.read(max_bytes + 1)
-    try:
-        with gzip.open(item.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
-        raise ValueError(f"corrupt or truncated gzip file: {error}") from None
-    if len(data) > max_bytes:
+    with open_input(item) as handle:
+        data = handle.read(max_bytes + 1)
+    if item.compressed and len(data) > max_bytes:
         raise ValueError(
             f"the gzip file expands past the size cap of {max_bytes:,} bytes "
             "(stopped at the cap; raise it with --max-bytes)"
         )
     return data
+
+
+def open_input(item: Input) -> IO[bytes]:
+    """The input's bytes as a stream, gunzipped when the name ends in .gz."""
+    return gzip.open(item.path, "rb") if item.compressed else open(item.path, "rb")
+
+
+def failure_reason(error: Exception) -> str:
+    """What a person needs to know about an error met while reading a file."""
+    if isinstance(error, GZIP_ERRORS):
+        return f"corrupt or truncated gzip file: {error}"
+    if isinstance(error, OSError):
+        return os_reason(error)
+    return str(error.reason if isinstance(error, InputError) else error)
+
+
+def rejected(source: str, reason: str) -> Document:
+    """A document that could not be read: it goes to the rejects with `reason`."""
+    doc = Document(source=source, kind="text")
+    doc.reject = Reject("read", reason)
+    return doc
 
 
 def read_sidecar(path: str) -> dict[str, str]:
@@ -193,19 +228,14 @@ def os_reason(error: OSError) -> str:
 
 
 def read_document(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one input into a Document; a file that cannot be read comes back rejected."""
-    doc = Document(source=item.source, kind=item.kind)
+    """Read one plain file into a Document; a file that cannot be read comes back rejected."""
     if item.problem:
-        doc.reject = Reject("read", item.problem)
-        return doc
+        return rejected(item.source, item.problem)
+    doc = Document(source=item.source, kind="html" if item.kind == "html" else "text")
     try:
         doc.raw = read_bytes(item, max_bytes)
-    except OSError as error:
-        doc.reject = Reject("read", os_reason(error))
-        return doc
-    except ValueError as error:
-        doc.reject = Reject("read", str(error))
-        return doc
+    except (OSError, ValueError, *GZIP_ERRORS) as error:
+        return rejected(item.source, failure_reason(error))
     if not doc.raw.strip():
         doc.reject = Reject(
             "read", "the file is empty" if not doc.raw else "the file holds only whitespace"
@@ -221,16 +251,55 @@ def read_document(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             doc.title = fields.get("title")
             doc.published = fields.get("published")
             doc.site = fields.get("site")
+            doc.identity = doc.url
     return doc
 
 
 @dataclass(frozen=True)
+class JsonlFields:
+    """Where a JSONL record keeps each thing: names tried in order, the first non-empty wins.
+
+    A name may be a dotted path into nested objects (`metadata.url`). An html field wins over a
+    text field, so a record with both goes through HTML extraction like a loose .html file.
+    """
+
+    html: tuple[str, ...] = ("html", "raw_html", "content_html")
+    text: tuple[str, ...] = ("text", "content", "body")
+    url: tuple[str, ...] = ("url", "link")
+    id: tuple[str, ...] = ("id",)
+    title: tuple[str, ...] = ("title",)
+
+
+@dataclass(frozen=True)
 class ReadOptions:
-    """How inputs are read; part of the run's settings."""
+    """How inputs are read; part of the run's settings. `max_bytes` caps each document."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
+    jsonl: JsonlFields = field(default_factory=JsonlFields)
 
 
-def read_documents(item: Input, options: ReadOptions) -> Iterator[Document]:
-    """Every document an input holds (one for a plain file), read lazily."""
-    yield read_document(item, options.max_bytes)
+def read_documents(
+    item: Input, options: ReadOptions, skipped: Counter[str] | None = None
+) -> Iterator[Document]:
+    """Every document an input holds (one for a plain file), read lazily.
+
+    A container yields one document per JSONL line or WARC response, and counts what it holds
+    that is not a document in `skipped`. One that breaks midway keeps what it yielded and ends
+    with a reject for the file that says where reading stopped.
+    """
+    if item.problem or item.kind not in CONTAINERS:
+        yield read_document(item, options.max_bytes)
+        return
+    # Imported here: the container modules import this one, and warcio loads only for containers.
+    from ingest.io.jsonl import read_jsonl
+    from ingest.io.warc import read_warc
+
+    reader = read_jsonl if item.kind == "jsonl" else read_warc
+    last = None
+    try:
+        for doc in reader(item, options, Counter() if skipped is None else skipped):
+            last = doc.source
+            yield doc
+    except (OSError, InputError, *GZIP_ERRORS) as error:
+        where = f"after {last}" if last else "before the first document"
+        yield rejected(item.source, f"reading stopped {where}: {failure_reason(error)}")

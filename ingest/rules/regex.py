@@ -72,9 +72,12 @@ def compile_safe(pattern: str, ignore_case: bool = True) -> tuple[SafeRegex | No
             hint = " (RE2 has no look-ahead or look-behind)"
         elif any(f"\\{digit}" in pattern for digit in "123456789"):
             hint = " (RE2 has no back-references)"
-        return None, f"regex {pattern!r} does not compile: {detail}{hint}"
+        return None, f"regex '{pattern}' does not compile: {detail}{hint}"
     if compiled.search("") is not None:
-        return None, f"regex {pattern!r} matches the empty string, so it would match every line"
+        return None, (
+            f"regex '{pattern}' matches the empty string, so it could match any line; "
+            f"make it need at least one character ('x+' rather than 'x*')"
+        )
     return compiled, None
 
 

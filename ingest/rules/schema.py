@@ -8,6 +8,7 @@ provenance label. See rules/README.md for the walk-through with one example per 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,12 @@ MATCH_KEYS = ("domains", "urls", "paths", "signature")
 SIGNATURE_KEYS = ("phrases", "min_hits")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
+DOMAIN_PATTERN = re.compile(r"^[^\s/:*?#@]+\.[^\s/:*?#@]+$")
 METADATA_GROUPS = {"byline": "authors", "date": "date"}
+# The strptime directives a date-format hint may use (Python's `datetime.strptime`).
+STRPTIME_DIRECTIVES = "aAbBcdfGHIjmMpSuUVwWxXyYzZ%"
+MIN_PHRASE_CHARS = 5  # a shorter signature phrase would occur in many unrelated documents
 
 
 @dataclass(slots=True, frozen=True)
@@ -72,6 +78,10 @@ class Signature:
     phrases: tuple[str, ...]
     min_hits: int
 
+    def hits(self, folded: str) -> int:
+        """How many of the phrases occur in a document's case-folded text."""
+        return sum(1 for phrase in self.phrases if phrase in folded)
+
 
 @dataclass(slots=True)
 class RuleFile:
@@ -84,10 +94,12 @@ class RuleFile:
     urls: tuple[SafeRegex, ...] = ()
     paths: tuple[str, ...] = ()
     signature: Signature | None = None
+    description: str | None = None
     language: str | None = None
     site_name: str | None = None
     rules: list[Rule] = field(default_factory=list)
-    disabled: set[str] = field(default_factory=set)
+    disabled: dict[str, str] = field(default_factory=dict)  # NAME#ID -> where it was disabled
+    name_line: int = 1
 
     @property
     def is_generic(self) -> bool:
@@ -95,18 +107,51 @@ class RuleFile:
 
 
 class Problems(list):
-    """Collects every problem of a file with its location, instead of stopping at the first."""
+    """Collects every problem of a file as (line, message), instead of stopping at the first."""
 
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
 
     def add(self, node: yaml.Node, message: str) -> None:
-        self.append(f"{self.path}:{node.start_mark.line + 1}: {message}")
+        line = node.start_mark.line + 1
+        self.append((line, f"{self.path}:{line}: {message}"))
+
+    def report(self) -> list[str]:
+        """Every problem in the order of the file's lines, so a person can fix them top down."""
+        return [text for _, text in sorted(self, key=lambda problem: problem[0])]
 
 
 def choices(options: Any) -> str:
     return ", ".join(sorted(options))
+
+
+def did_you_mean(word: str, valid: Any) -> str:
+    """' (did you mean 'X'?)' for the closest valid word, or '' when none is close."""
+    close = difflib.get_close_matches(word, list(valid), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown_key(key: str, valid: Any, where: str = "") -> str:
+    """The message for an unknown key: the closest valid key, if any, then every valid one."""
+    return f"unknown key '{key}'{where}{did_you_mean(key, valid)}; valid keys: {choices(valid)}"
+
+
+def covers(phrases: list[str], outer: int, inner: int) -> bool:
+    """True when phrase `outer` contains phrase `inner` as the matcher compares them (case
+    folded), so a line with the one counts for both; of two equal phrases, the first covers."""
+    big, small = phrases[outer].casefold(), phrases[inner].casefold()
+    return outer != inner and small in big and (len(big) > len(small) or outer < inner)
+
+
+def item_nodes(node: yaml.Node) -> list[yaml.Node]:
+    """The nodes of a list's items (or the node itself for a single value), for their lines."""
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else [node]
+
+
+def paired(node: yaml.Node, values: list[str] | None) -> list[tuple[yaml.Node, str]]:
+    """Each value of a valid list-valued key with its own node, so problems name its line."""
+    return list(zip(item_nodes(node), values, strict=True)) if values else []
 
 
 class FileParser:
@@ -136,7 +181,7 @@ class FileParser:
         for key_node, value_node in node.value:
             key = self.value(key_node)
             if key in items:
-                self.problems.add(key_node, f"{what}: key '{key}' appears twice")
+                self.problems.add(key_node, f"key '{key}' appears twice in {what}")
             items[str(key)] = (key_node, value_node)
         return items
 
@@ -179,6 +224,10 @@ class FileParser:
             self.problems.add(node, f"{what} must be a non-empty regex string")
         return None
 
+    def listed(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, str]]:
+        """The strings of a list-valued key, each with its node (empty if the type is wrong)."""
+        return paired(node, self.typed(node, "text-list", what))
+
     def regex(
         self, node: yaml.Node, pattern: str, what: str, ignore_case: bool
     ) -> SafeRegex | None:
@@ -188,10 +237,13 @@ class FileParser:
         return compiled
 
     def parse(self, root: yaml.Node) -> RuleFile | None:
+        if not isinstance(root, yaml.MappingNode):
+            self.problems.add(root, "a rule file must be a mapping of keys, starting with 'name'")
+            return None
         top = self.mapping(root, "a rule file")
         for key, (key_node, _) in top.items():
             if key not in TOP_KEYS:
-                self.problems.add(key_node, f"unknown key '{key}'; valid keys: {choices(TOP_KEYS)}")
+                self.problems.add(key_node, unknown_key(key, TOP_KEYS))
         name_entry = top.get("name")
         if name_entry is None:
             self.problems.add(root, "missing required key 'name'")
@@ -203,14 +255,22 @@ class FileParser:
             self.problems.add(
                 name_entry[1], f"'name' {name!r} may only use letters, digits, and . _ : -"
             )
-        rule_file = RuleFile(name=name, path=self.path, label=name)
+        rule_file = RuleFile(
+            name=name, path=self.path, label=name, name_line=name_entry[1].start_mark.line + 1
+        )
         if "match" in top:
             self.parse_match(top["match"][1], rule_file)
         if not rule_file.is_generic:
             rule_file.label = f"site:{name}"
-        for key in ("language", "site_name"):
+        for key in ("description", "language", "site_name"):
             if key in top:
                 setattr(rule_file, key, self.typed(top[key][1], "text", f"'{key}'"))
+        if rule_file.language and not LANGUAGE_PATTERN.match(rule_file.language):
+            self.problems.add(
+                top["language"][1],
+                f"'language' must be a two-letter ISO 639-1 code such as 'en' or 'de', "
+                f"not {rule_file.language!r}",
+            )
         seen: dict[str, int] = {}
         for stage in STAGE_KINDS:
             if stage in top:
@@ -221,38 +281,57 @@ class FileParser:
         match = self.mapping(node, "'match'")
         for key, (key_node, value_node) in match.items():
             if key not in MATCH_KEYS:
-                self.problems.add(
-                    key_node, f"unknown key '{key}' in 'match'; valid keys: {choices(MATCH_KEYS)}"
-                )
+                self.problems.add(key_node, unknown_key(key, MATCH_KEYS, " in 'match'"))
             elif key == "signature":
                 self.parse_signature(value_node, rule_file)
             else:
-                values = self.typed(value_node, "text-list", f"'match.{key}'") or []
+                entries = self.listed(value_node, f"'match.{key}'")
                 if key == "domains":
-                    rule_file.domains = tuple(value.lower().strip(".") for value in values)
+                    rule_file.domains = tuple(self.domain(n, v) for n, v in entries)
                 elif key == "paths":
-                    rule_file.paths = tuple(values)
+                    rule_file.paths = tuple(v for _, v in entries)
                 else:
-                    compiled = [self.regex(value_node, v, "'match.urls'", True) for v in values]
+                    compiled = [self.regex(n, v, "'match.urls'", True) for n, v in entries]
                     rule_file.urls = tuple(c for c in compiled if c is not None)
-        if match and not (
-            rule_file.domains or rule_file.urls or rule_file.paths or rule_file.signature
-        ):
+        if isinstance(node, yaml.MappingNode) and not any(key in MATCH_KEYS for key in match):
             self.problems.add(node, f"'match' must give at least one of: {choices(MATCH_KEYS)}")
+
+    def domain(self, node: yaml.Node, value: str) -> str:
+        """A host name as documents' urls give it: lower case, no scheme, path or port."""
+        if not DOMAIN_PATTERN.match(value):
+            self.problems.add(
+                node,
+                f"'match.domains': {value!r} is not a domain name; write the host only, "
+                f"like 'news.example' (it also matches its subdomains)",
+            )
+        return value.lower().strip(".")
 
     def parse_signature(self, node: yaml.Node, rule_file: RuleFile) -> None:
         signature = self.mapping(node, "'match.signature'")
         for key, (key_node, _) in signature.items():
             if key not in SIGNATURE_KEYS:
                 self.problems.add(
-                    key_node,
-                    f"unknown key '{key}' in 'match.signature'; "
-                    f"valid keys: {choices(SIGNATURE_KEYS)}",
+                    key_node, unknown_key(key, SIGNATURE_KEYS, " in 'match.signature'")
                 )
         if "phrases" not in signature:
             self.problems.add(node, "'match.signature' needs 'phrases'")
             return
-        phrases = self.typed(signature["phrases"][1], "text-list", "'signature.phrases'")
+        entries = self.listed(signature["phrases"][1], "'signature.phrases'")
+        phrases = [phrase for _, phrase in entries]
+        for index, (phrase_node, phrase) in enumerate(entries):
+            covering = [p for i, p in enumerate(phrases) if covers(phrases, i, index)]
+            if len(phrase.strip()) < MIN_PHRASE_CHARS:
+                self.problems.add(
+                    phrase_node,
+                    f"'signature.phrases': {phrase!r} is too short to identify a site "
+                    f"(at least {MIN_PHRASE_CHARS} characters)",
+                )
+            elif covering:
+                self.problems.add(
+                    phrase_node,
+                    f"'signature.phrases': {phrase!r} is part of {covering[0]!r}, so one line "
+                    f"would count as two hits",
+                )
         min_hits = 1
         if "min_hits" in signature:
             min_hits = self.typed(signature["min_hits"][1], "int", "'signature.min_hits'") or 1
@@ -302,9 +381,7 @@ class FileParser:
         for key, (key_node, _) in items.items():
             if key not in kinds and key not in RULE_OPTIONS:
                 self.problems.add(
-                    key_node,
-                    f"unknown key '{key}' in a '{stage}' rule; valid "
-                    f"keys: {choices([*kinds, *RULE_OPTIONS])}",
+                    key_node, unknown_key(key, [*kinds, *RULE_OPTIONS], f" in a '{stage}' rule")
                 )
         options = {
             key: self.typed(items[key][1], kind, f"'{key}'")
@@ -320,6 +397,12 @@ class FileParser:
                 f"rule id {rule_id!r} may only use lower-case letters, digits, and . _ -",
             )
             rule_id = None
+        if rule_id is not None and options.get("disabled"):
+            # Switching a rule off needs only its id: the rest of the rule no longer matters.
+            rule_file.disabled[f"{rule_file.label}#{rule_id}"] = (
+                f"{self.path}:{node.start_mark.line + 1}"
+            )
+            return None
         given = [key for key in items if key in kinds]
         if len(given) != 1:
             what = "no rule kind" if not given else f"several rule kinds ({', '.join(given)})"
@@ -328,15 +411,10 @@ class FileParser:
             )
             return None
         kind = given[0]
-        if rule_id is None:
-            return None
-        uid = f"{rule_file.label}#{rule_id}"
-        if options.get("disabled"):
-            rule_file.disabled.add(uid)
-            return None
+        self.check_options(stage, kinds[kind], items, options)
         value_node = items[kind][1]
         value = self.typed(value_node, kinds[kind], f"'{kind}'")
-        if value is None:
+        if rule_id is None or value is None:
             return None
         ignore_case = not options.get("case_sensitive", False)
         patterns: tuple[SafeRegex, ...] = ()
@@ -346,7 +424,8 @@ class FileParser:
         else:
             raw = value if isinstance(value, list) else [value]
             compiled = [
-                self.regex(value_node, pattern, f"rule '{rule_id}'", ignore_case) for pattern in raw
+                self.regex(pattern_node, pattern, f"rule '{rule_id}'", ignore_case)
+                for pattern_node, pattern in zip(item_nodes(value_node), raw, strict=True)
             ]
             if any(c is None for c in compiled):
                 return None
@@ -358,8 +437,15 @@ class FileParser:
                     f"rule '{rule_id}': a {kind} regex needs a named group (?P<{group}>...)",
                 )
                 return None
+            if stage == "metadata" and "formats" in items and "date" not in patterns[0].groupindex:
+                self.problems.add(
+                    items["formats"][0],
+                    f"rule '{rule_id}': 'formats' reads the (?P<date>...) group, "
+                    f"which this regex does not have",
+                )
+                return None
         return Rule(
-            uid=uid,
+            uid=f"{rule_file.label}#{rule_id}",
             stage=stage,
             kind=kind,
             patterns=patterns,
@@ -368,6 +454,38 @@ class FileParser:
             formats=tuple(options.get("formats") or ()),
             location=f"{self.path}:{node.start_mark.line + 1}",
         )
+
+    def check_options(
+        self,
+        stage: str,
+        value_type: str,
+        items: dict[str, tuple[yaml.Node, yaml.Node]],
+        options: dict[str, Any],
+    ) -> None:
+        """Options that only make sense on some kinds are refused elsewhere, not ignored."""
+        if "case_sensitive" in items and not value_type.startswith("regex"):
+            self.problems.add(
+                items["case_sensitive"][0],
+                "'case_sensitive' applies to regex kinds only; "
+                "'line' and 'lines' always ignore case and runs of spaces",
+            )
+        if "formats" not in items:
+            return
+        if stage != "metadata":
+            self.problems.add(
+                items["formats"][0], "'formats' (date-format hints) applies to metadata rules only"
+            )
+            return
+        for format_node, hint in paired(items["formats"][1], options["formats"]):
+            directives = re.findall(r"%(.?)", hint)
+            wrong = [d for d in directives if not d or d not in STRPTIME_DIRECTIVES]
+            if wrong or not directives:
+                what = f"uses '%{wrong[0]}', which is not a" if wrong else "has no"
+                self.problems.add(
+                    format_node,
+                    f"'formats': {hint!r} {what} strptime directive; valid: "
+                    f"{' '.join('%' + d for d in STRPTIME_DIRECTIVES)}",
+                )
 
 
 def parse_rule_text(text: str, path: str) -> tuple[RuleFile | None, list[str]]:
@@ -387,4 +505,4 @@ def parse_rule_text(text: str, path: str) -> tuple[RuleFile | None, list[str]]:
     if root is None:
         return None, [f"{path}:1: the file is empty; a rule file needs at least 'name'"]
     rule_file = FileParser(path, loader, problems).parse(root)
-    return (rule_file if not problems else None), list(problems)
+    return (rule_file if not problems else None), problems.report()

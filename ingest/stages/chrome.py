@@ -129,5 +129,7 @@ class Chrome(Stage):
         doc.site_rules = site.name if site else None
         if site and site.language:
             doc.metadata.setdefault("site_language", site.language)
+        if site and site.site_name and not doc.site:
+            doc.site = site.site_name
         self.plan(site).apply(doc, self.name)
         return doc

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ingest.dates import published_with_time
 from ingest.document import Document, Reject
 from ingest.stages.base import Stage
 
@@ -66,7 +67,7 @@ class Extract(Stage):
         except ExtractionTimeout:
             doc.reject = Reject(self.name, f"extraction took longer than {self.timeout:g} s")
             return doc
-        doc.html = None
+        html, doc.html = doc.html, None
         if result is None or not (result.text or "").strip():
             doc.reject = Reject(self.name, "no main text found in the HTML page")
             return doc
@@ -74,7 +75,7 @@ class Extract(Stage):
         doc.title = doc.title or result.title or None
         if result.author and not doc.authors:
             doc.authors = [name.strip() for name in result.author.split(";") if name.strip()]
-        doc.published = doc.published or result.date or None
+        doc.published = doc.published or published_with_time(html, result.date) or None
         doc.url = doc.url or result.url or None
         if result.sitename:
             doc.metadata.setdefault("sitename", result.sitename)

@@ -16,7 +16,8 @@ LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 class Language(Stage):
-    """Set `language` (ISO 639-1) and `language_score`, or leave them null on too little text."""
+    """Set `language` (ISO 639-1) and `language_score`. On too little text, the language is the
+    default a matching site rule file gives (with a null score), or null."""
 
     name = "language"
 
@@ -28,8 +29,7 @@ class Language(Stage):
     def __call__(self, doc: Document) -> Document:
         sample = self.sample(doc)
         if len(LETTERS.findall(sample)) < self.min_letters:
-            doc.language, doc.language_score = None, None
-            return doc
+            return self.undetected(doc)
         from langdetect import DetectorFactory, detect_langs
         from langdetect.lang_detect_exception import LangDetectException
 
@@ -37,10 +37,14 @@ class Language(Stage):
         try:
             best = detect_langs(sample)[0]
         except (LangDetectException, IndexError):
-            doc.language, doc.language_score = None, None
-            return doc
+            return self.undetected(doc)
         doc.language = best.lang.split("-")[0]
         doc.language_score = round(best.prob, 4)
+        return doc
+
+    @staticmethod
+    def undetected(doc: Document) -> Document:
+        doc.language, doc.language_score = doc.metadata.get("site_language"), None
         return doc
 
     def sample(self, doc: Document) -> str:

@@ -19,12 +19,13 @@ MAX_WRAP_WIDTH = 100
 def wrap_width(lines: list[str]) -> int | None:
     """The width the text was wrapped at, or None when it does not look hard-wrapped.
 
-    A wrapped text has many lines that stop just short of one width and none beyond it.
+    A wrapped text has many lines that stop just short of one width and almost none beyond it:
+    up to one line in twenty may be longer (a URL, a footer line the scraper did not wrap).
     """
-    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
     if len(lengths) < 4:
         return None
-    width = max(lengths)
+    width = lengths[-1 - len(lengths) // 20]
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return None
     near_full = sum(1 for length in lengths if length >= width - 12)
@@ -36,7 +37,7 @@ def wrap_width(lines: list[str]) -> int | None:
 
 def continues(line: str, following: str, width: int) -> bool:
     """True when `line` was broken only because the next word would not fit in `width`."""
-    if not following.strip():
+    if not following.strip() or len(line.rstrip()) > width:
         return False
     next_word = following.split(maxsplit=1)[0]
     return len(line.rstrip()) + 1 + len(next_word) > width

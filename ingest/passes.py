@@ -1,0 +1,111 @@
+"""What runs in the workers: the two shard functions of a run, the same on every executor.
+
+The stages split at the learned one (`ingest.stages.repeats.Repeats`), which needs what every
+document of the run has taught about its site:
+- pass one (`first_pass`) reads a shard of inputs and runs the document-local stages before it
+  (decode, extract, repair, segment, chrome, metadata, headline), and returns the documents for
+  the driver to spool and their line keys per site (`ingest.profiles.LineCounts`) for the driver
+  to add to the site profiles;
+- pass two (`second_pass`) runs `Repeats` with the profiles as they stand after this run's
+  counts, then the stages after it (classify, language), and computes the duplicate fingerprint
+  of each kept document; the driver checks duplicates in source order and writes.
+A pipeline without a `Repeats` stage runs every stage in pass one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ingest.dedup import DedupSettings, Fingerprint, fingerprint
+from ingest.document import Document
+from ingest.io.readers import Input, read_documents
+from ingest.pipeline import Pipeline, RunStats
+from ingest.profiles import LineCounts, SiteProfile
+from ingest.stages.base import Stage
+from ingest.stages.repeats import Repeats
+from ingest.state import content_hash
+
+
+def learned_index(stages: list[Stage]) -> int:
+    """Where the stages split: the index of `Repeats`, or the end when there is none."""
+    return next((i for i, stage in enumerate(stages) if isinstance(stage, Repeats)), len(stages))
+
+
+@dataclass(frozen=True)
+class Todo:
+    """An input to process; `known` is the hash of its bytes as committed, if there is one."""
+
+    input: Input
+    stat: str
+    known: str | None = None
+
+
+@dataclass(frozen=True)
+class Read:
+    """What pass one made of one input: its fingerprint, and how many documents it gave.
+
+    `unchanged`: the file was touched but its bytes hash as committed, so nothing is redone.
+    """
+
+    source: str
+    stat: str
+    hash: str | None
+    documents: int
+    unchanged: bool = False
+
+
+@dataclass
+class FirstResult:
+    reads: list[Read] = field(default_factory=list)
+    docs: list[Document] = field(default_factory=list)
+    counts: LineCounts = field(default_factory=LineCounts)
+    stats: RunStats = field(default_factory=RunStats)
+
+
+def first_pass(pipeline: Pipeline, todos: list[Todo]) -> FirstResult:
+    """Read each input of a shard and run the stages before the learned one."""
+    local = pipeline.stages[: learned_index(pipeline.stages)]
+    result = FirstResult()
+    for todo in todos:
+        digest = content_hash(todo.input, pipeline.settings.read.max_bytes)
+        if todo.known is not None and digest == todo.known:
+            result.reads.append(Read(todo.input.source, todo.stat, digest, 0, unchanged=True))
+            continue
+        before = len(result.docs)
+        for doc in read_documents(todo.input, pipeline.settings.read, result.stats.skipped):
+            doc = pipeline.apply(local, doc, result.stats)
+            if doc.reject is None:
+                result.counts.add(doc)
+            result.docs.append(doc)
+        result.reads.append(Read(todo.input.source, todo.stat, digest, len(result.docs) - before))
+    return result
+
+
+@dataclass(frozen=True)
+class Learned:
+    """Pass two's context: the pipeline, and what this run and earlier ones learned."""
+
+    pipeline: Pipeline
+    profiles: Mapping[str, SiteProfile]
+    dedup: DedupSettings
+
+
+@dataclass
+class SecondResult:
+    docs: list[Document]
+    fingerprints: list[Fingerprint | None]
+    stats: RunStats
+
+
+def second_pass(learned: Learned, docs: list[Document]) -> SecondResult:
+    """Run the learned stage and those after it; fingerprint the documents that are kept."""
+    pipeline = learned.pipeline
+    split = learned_index(pipeline.stages)
+    stages = [Repeats(learned.profiles), *pipeline.stages[split + 1 :]]
+    if split == len(pipeline.stages):
+        stages = []
+    stats = RunStats()
+    done = [pipeline.finish(pipeline.apply(stages, doc, stats)) for doc in docs]
+    prints = [fingerprint(doc, learned.dedup) if doc.reject is None else None for doc in done]
+    return SecondResult(done, prints, stats)

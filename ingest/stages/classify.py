@@ -1,0 +1,325 @@
+"""Paragraph classifier for what no pattern names, in the spirit of jusText.
+
+Each line gets a first class from its own features (length, stopword density against the
+stoplists of the document's languages, a menu-like shape), then a second class from its
+neighbours: a short line between good paragraphs is body, a short line among chrome is chrome.
+Last, the main body is the densest run of good paragraphs, starting below the headline when the
+metadata stage found one; good-looking lines far from it (teasers, sidebars, footers) go too.
+Lines removed by earlier stages count as chrome here: they show where the boilerplate is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.document import Document, Removal
+from ingest.stages.base import Stage
+
+# jusText's stoplists (shipped with jusText, which trafilatura depends on), by ISO 639-1 code.
+STOPLIST_LANGUAGES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian_Bokmal",
+    "fi": "Finnish",
+    "pl": "Polish",
+    "cs": "Czech",
+    "sk": "Slovak",
+    "ro": "Romanian",
+    "hu": "Hungarian",
+    "tr": "Turkish",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "el": "Greek",
+    "hr": "Croatian",
+    "ca": "Catalan",
+    "id": "Indonesian",
+    "vi": "Vietnamese",
+}
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOP_LOW = 0.30
+STOP_HIGH = 0.32
+MIXED_LANGUAGE_SHARE = 0.25
+ANCHOR_WINDOW = 8
+ANCHOR_SHARE = 0.3
+NEAR_REACH = 3
+MIN_COST = 80  # a line that is not body costs a run at least as much as a short paragraph
+REASONS = {
+    "far-from-body": "outside the main body, the densest run of paragraphs",
+    "link-list": "items joined by separators, like a menu",
+    "short": "a short line among boilerplate",
+    "neargood": "a short paragraph among boilerplate",
+    "sentence": "a terse sentence among boilerplate",
+    "bad": "too few stopwords for a paragraph of the page's language",
+}
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+SEPARATOR = re.compile(r"\s[|·•›»/]\s|\s[|·•›»]$|^[|·•›»]\s")
+SENTENCE_END = re.compile(r"[.!?…。！？:;]['\"’”»)\]]*$")
+
+
+@lru_cache(maxsize=1)
+def stoplists() -> dict[str, int]:
+    """Every stopword of the supported languages, mapped to a bit mask of its languages."""
+    import justext
+
+    masks: dict[str, int] = {}
+    for bit, name in enumerate(STOPLIST_LANGUAGES.values()):
+        for word in justext.get_stoplist(name):
+            word = word.strip("\"'()")
+            masks[word] = masks.get(word, 0) | (1 << bit)
+    return masks
+
+
+def is_cjk(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+@dataclass(slots=True)
+class Features:
+    """What the classifier knows about one line."""
+
+    length: int
+    stop: float  # stopword density against the document's stoplist
+    links: bool  # a list of links or items joined by separators
+    sentence: bool  # ends like a sentence
+
+
+def language_counts(texts: list[str]) -> tuple[list[int], bool]:
+    """Stopword hits per supported language, and whether the text is mostly CJK."""
+    masks = stoplists()
+    seen: Counter[int] = Counter()
+    chars = cjk = 0
+    for text in texts:
+        seen.update(masks.get(word, 0) for word in WORD.findall(text.casefold()))
+        sample = text[:200]
+        chars += len(sample)
+        cjk += sum(1 for char in sample if ord(char) > 0x2E7F and is_cjk(char))
+    counts = [0] * len(STOPLIST_LANGUAGES)
+    for mask, number in seen.items():
+        for bit in range(len(counts)):
+            if mask >> bit & 1:
+                counts[bit] += number
+    return counts, cjk > 0.3 * max(chars, 1)
+
+
+def guess_stoplist(texts: list[str]) -> tuple[int, bool]:
+    """The bit of the stoplist with the most hits in the document, and whether it is CJK text."""
+    counts, cjk = language_counts(texts)
+    return max(range(len(counts)), key=lambda i: (counts[i], -i)), cjk
+
+
+def document_languages(texts: list[str]) -> tuple[int, bool]:
+    """A mask of the stoplists a document uses (its language, and a second one if it mixes),
+    and whether it is CJK text. Pages often wrap an article in another language's menus."""
+    counts, cjk = language_counts(texts)
+    ranked = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
+    top = counts[ranked[0]]
+    mask = 0
+    for bit in ranked[:2]:
+        if counts[bit] and counts[bit] >= MIXED_LANGUAGE_SHARE * top:
+            mask |= 1 << bit
+    return mask or 1, cjk
+
+
+def features(text: str, languages: int, cjk: bool) -> Features:
+    masks = stoplists()
+    words = WORD.findall(text.casefold())
+    if cjk:
+        length = len(text) * 3  # a CJK character carries about as much as three Latin ones
+        stop = 0.4 if SENTENCE_END.search(text) or "、" in text else 0.1
+    else:
+        length = len(text)
+        stop = 0.0
+        if words:
+            bits = languages
+            bit = 0
+            while bits:
+                if bits & 1:
+                    hits = sum(1 for word in words if masks.get(word, 0) >> bit & 1)
+                    stop = max(stop, hits / len(words))
+                bits >>= 1
+                bit += 1
+    links = len(SEPARATOR.findall(text)) >= 2
+    return Features(length, stop, links, bool(SENTENCE_END.search(text)))
+
+
+def first_class(feat: Features) -> str:
+    """jusText's context-free class: good, neargood, short or bad."""
+    if feat.links:
+        return "bad"
+    if feat.length < LENGTH_LOW:
+        return "short"
+    if feat.stop >= STOP_HIGH:
+        return "good" if feat.length > LENGTH_HIGH else "neargood"
+    if feat.stop >= STOP_LOW:
+        return "neargood"
+    return "sentence" if feat.sentence else "bad"
+
+
+class Neighbours:
+    """For each line, the nearest line before and after it whose class is not in `skip`.
+
+    Computed in two linear passes, so that long menus of short lines cost no more than their
+    length. Past the document's edges the neighbour is "bad", as in jusText.
+    """
+
+    def __init__(self, classes: list[str], skip: tuple[str, ...]) -> None:
+        self.classes = classes
+        self.before = [-1] * len(classes)
+        self.after = [len(classes)] * len(classes)
+        last = -1
+        for index, cls in enumerate(classes):
+            self.before[index] = last
+            if cls not in skip:
+                last = index
+        last = len(classes)
+        for index in range(len(classes) - 1, -1, -1):
+            self.after[index] = last
+            if classes[index] not in skip:
+                last = index
+
+    def of(self, index: int, reach: int = 0) -> tuple[str, str]:
+        """The classes before and after `index` (within `reach` lines when it is set)."""
+        found = []
+        for other in (self.before[index], self.after[index]):
+            inside = 0 <= other < len(self.classes) and (not reach or abs(other - index) <= reach)
+            found.append(self.classes[other] if inside else "bad")
+        return found[0], found[1]
+
+
+def revise(classes: list[str]) -> list[str]:
+    """jusText's context-sensitive pass: short and neargood lines take their neighbours' class.
+
+    Three changes for plain text, which has no markup to tell a link from a sentence:
+    - a run of "sentence" lines (full sentences too poor in stopwords to be good on their own:
+      results, quotes full of names, ingredient lists) is body when good paragraphs enclose it;
+    - a neargood paragraph lends its class to short lines only across NEAR_REACH lines, not
+      across a whole menu;
+    - a line an earlier stage removed ("removed") is chrome for a short line next to it, but no
+      evidence against a paragraph: articles are cut by ads, captions and related-links boxes.
+    """
+    classes = list(classes)
+    around = Neighbours(classes, ("short", "neargood", "sentence", "removed"))
+    for index, cls in enumerate(classes):
+        if cls == "sentence":
+            classes[index] = "neargood" if around.of(index) == ("good", "good") else "bad"
+    plain = ["bad" if cls == "removed" else cls for cls in classes]
+    far, near = Neighbours(plain, ("short", "neargood")), Neighbours(plain, ("short",))
+    for index, cls in enumerate(plain):
+        if cls != "short":
+            continue
+        before, after = far.of(index)
+        if before == after:
+            classes[index] = "good" if before == "good" else "bad"
+            continue
+        near_before, near_after = near.of(index, NEAR_REACH)
+        rescued = (before == "bad" and near_before == "neargood") or (
+            after == "bad" and near_after == "neargood"
+        )
+        classes[index] = "good" if rescued else "bad"
+    nearest = Neighbours(classes, ("neargood",))
+    final = ["bad" if cls == "removed" else cls for cls in classes]
+    for index, cls in enumerate(classes):
+        if cls == "neargood":
+            final[index] = "bad" if nearest.of(index) == ("bad", "bad") else "good"
+    return final
+
+
+def body_span(weights: list[float]) -> tuple[int, int]:
+    """The run of lines with the largest total weight (Kadane): the main body, [start, end)."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for index, weight in enumerate(weights):
+        if total <= 0:
+            total, start = 0.0, index
+        total += weight
+        if total > best:
+            best, best_span = total, (start, index + 1)
+    return best_span
+
+
+def headline_index(doc: Document) -> int | None:
+    """The line the metadata stage lifted as the title: the article starts below it."""
+    for index, line in enumerate(doc.lines):
+        if line.removal is not None and line.removal.field == "title":
+            return index
+    return None
+
+
+def anchored_span(weights: list[float], headline: int | None) -> tuple[int, int] | None:
+    """The best run that starts just below the headline, if it is not much weaker than the
+    best run anywhere: a long comment thread or a block of teasers must not win over the
+    article that follows its own title."""
+    if headline is None:
+        return None
+    best_total, best_span = 0.0, (0, 0)
+    for start in range(headline + 1, min(headline + 1 + ANCHOR_WINDOW, len(weights))):
+        total = 0.0
+        for end in range(start, len(weights)):
+            total += weights[end]
+            if total > best_total:
+                best_total, best_span = total, (start, end + 1)
+    overall = body_span(weights)
+    if best_total >= ANCHOR_SHARE * sum(weights[overall[0] : overall[1]]):
+        return best_span
+    return None
+
+
+def body_weights(feats: list[Features], final: list[str]) -> list[float]:
+    """What each line adds to a run of body: good lines their length, others a cost."""
+    return [
+        feat.length if cls == "good" else -max(feat.length, MIN_COST)
+        for feat, cls in zip(feats, final, strict=True)
+    ]
+
+
+class Classify(Stage):
+    """Remove the lines the classifier judges to be boilerplate.
+
+    HTML pages are left alone: trafilatura has already chosen their main text from the markup,
+    which knows more than line lengths and stopwords do (on the benchmark's HTML pages this
+    stage only lowered F1, so it abstains).
+    """
+
+    name = "classify"
+
+    def __call__(self, doc: Document) -> Document:
+        lines = doc.lines
+        if not lines or doc.kind == "html":
+            return doc
+        texts = [line.text for line in lines]
+        languages, cjk = document_languages(
+            [text for text, line in zip(texts, lines, strict=True) if line.kept]
+        )
+        feats = [features(text, languages, cjk) for text in texts]
+        classes = [
+            first_class(feat) if line.kept else "removed"
+            for feat, line in zip(feats, lines, strict=True)
+        ]
+        if "good" not in classes:
+            if "neargood" not in classes:
+                return doc  # no paragraph to anchor a body on: leave the lines to the rules
+            classes = ["good" if cls == "neargood" else cls for cls in classes]
+        final = revise(classes)
+        weights = body_weights(feats, final)
+        start, end = anchored_span(weights, headline_index(doc)) or body_span(weights)
+        for index, line in enumerate(lines):
+            if not line.kept or line.keep_rule is not None:
+                continue
+            if not start <= index < end:
+                line.removal = Removal(self.name, "far-from-body", REASONS["far-from-body"])
+            elif final[index] == "bad":
+                rule = "link-list" if feats[index].links else classes[index]
+                line.removal = Removal(self.name, rule, REASONS[rule])
+        return doc

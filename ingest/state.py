@@ -1,0 +1,320 @@
+"""The run's state: one SQLite database per output, and the lock that makes runs take turns.
+
+What it records, and why:
+- `sources`: per input file, its fingerprint (`stat`: size, mtime and ctime of the file and its
+  sidecar, the fast path; `hash`: SHA-256 of their bytes), the digest of the pipeline, rules and
+  settings that processed it, and its outcome. A re-run processes only what is new, changed,
+  processed under another digest, or failed without writing anything.
+- `parts` and `pending`: the two-phase commit of output files (see `ingest/io/output.py`). A
+  part's sources move from `pending` to `sources` in the transaction that marks it published.
+- `runs`: one row per run with its report, and the manifest of the runs that completed.
+Site profiles and duplicate signatures live in the same database (`ingest/profiles.py`,
+`ingest/dedup.py`) and write in the runner's transactions; both are idempotent per document, so
+a run that crashed after counting a document never counts it twice.
+
+The database is in WAL mode with `synchronous=FULL`: a transaction that returned is on disk
+before the file rename that follows it, which the commit protocol relies on.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import LockedError
+from ingest.io.readers import CONTAINERS, Input
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    source TEXT PRIMARY KEY, stat TEXT NOT NULL, hash TEXT, digest TEXT NOT NULL,
+    documents INTEGER NOT NULL, written INTEGER NOT NULL, rejected INTEGER NOT NULL,
+    failed INTEGER NOT NULL, run TEXT NOT NULL, part TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending (
+    part TEXT NOT NULL, source TEXT NOT NULL, stat TEXT NOT NULL, hash TEXT,
+    digest TEXT NOT NULL, documents INTEGER NOT NULL, written INTEGER NOT NULL,
+    rejected INTEGER NOT NULL, failed INTEGER NOT NULL, run TEXT NOT NULL,
+    PRIMARY KEY (part, source)
+);
+CREATE TABLE IF NOT EXISTS parts (
+    name TEXT PRIMARY KEY, run TEXT NOT NULL, status TEXT NOT NULL, files TEXT NOT NULL,
+    records INTEGER NOT NULL, rejects INTEGER NOT NULL, manifest TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL,
+    exit_code INTEGER, report TEXT, manifest TEXT
+);
+"""
+SCHEMA_VERSION = "1"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """What the state knows of one input: its fingerprint, digest and outcome."""
+
+    source: str
+    stat: str
+    hash: str | None
+    digest: str
+    documents: int
+    written: int
+    rejected: int
+    failed: int
+
+    @property
+    def retry(self) -> bool:
+        """A stage raised and nothing was written: the next run tries again."""
+        return self.failed > 0 and self.written == 0
+
+
+SOURCE_COLUMNS = ", ".join(f.name for f in fields(SourceRow))
+
+
+@dataclass(frozen=True)
+class PartRow:
+    """A part: its files (staged and final names, checksums) and whether it is published."""
+
+    name: str
+    run: str
+    status: str  # "pending" or "committed"
+    files: list[dict[str, Any]]
+    records: int
+    rejects: int
+
+
+class State:
+    """The SQLite state of one output. The runner opens it, under the lock, for one run."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.executescript(SCHEMA)  # idempotent; executescript runs outside transactions
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def begin(self) -> None:
+        """Open a transaction: what profiles and dedup write joins it, until commit."""
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic step: everything inside commits together, or nothing does."""
+        self.begin()
+        try:
+            yield self.conn
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def source(self, source: str) -> SourceRow | None:
+        row = self.conn.execute(
+            f"SELECT {SOURCE_COLUMNS} FROM sources WHERE source = ?", (source,)
+        ).fetchone()
+        return SourceRow(*row) if row else None
+
+    def sources(self) -> Iterator[str]:
+        for (source,) in self.conn.execute("SELECT source FROM sources ORDER BY source"):
+            yield source
+
+    def touch(self, source: str, stat: str) -> None:
+        """The file was touched but its bytes are the same: remember the new fast path."""
+        self.conn.execute("UPDATE sources SET stat = ? WHERE source = ?", (stat, source))
+
+    def forget(self, sources: list[str]) -> None:
+        """Inputs that are gone from the folder: a file added back later is new again."""
+        self.conn.executemany("DELETE FROM sources WHERE source = ?", [(s,) for s in sources])
+
+    # The two-phase commit of a part (see ingest/io/output.py for the order of steps).
+
+    def stage_part(self, part: PartRow, rows: list[SourceRow], run: str) -> None:
+        """Phase one, in the caller's transaction: the part and its sources, not yet published."""
+        self.conn.execute(
+            "INSERT INTO parts VALUES (?, ?, 'pending', ?, ?, ?, NULL)",
+            (part.name, part.run, json.dumps(part.files), part.records, part.rejects),
+        )
+        self.conn.executemany(
+            f"INSERT INTO pending (part, {SOURCE_COLUMNS}, run) VALUES (?, {'?, ' * 8}?)",
+            [(part.name, *astuple(row), run) for row in rows],
+        )
+
+    def publish_part(self, name: str) -> None:
+        """Phase two: the part's files are in place, so its sources are committed."""
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO sources ({SOURCE_COLUMNS}, run, part) "
+            f"SELECT {SOURCE_COLUMNS}, run, part FROM pending WHERE part = ?",
+            (name,),
+        )
+        self.conn.execute("DELETE FROM pending WHERE part = ?", (name,))
+        self.conn.execute("UPDATE parts SET status = 'committed' WHERE name = ?", (name,))
+
+    def drop_part(self, name: str) -> None:
+        """Roll a pending part back: its sources stay as they were, to be redone."""
+        self.conn.execute("DELETE FROM pending WHERE part = ?", (name,))
+        self.conn.execute("DELETE FROM parts WHERE name = ?", (name,))
+
+    def parts(self, status: str) -> list[PartRow]:
+        rows = self.conn.execute(
+            "SELECT name, run, status, files, records, rejects FROM parts "
+            "WHERE status = ? AND manifest IS NULL ORDER BY name",
+            (status,),
+        )
+        return [PartRow(n, r, s, json.loads(f), rec, rej) for n, r, s, f, rec, rej in rows]
+
+    # Runs and their manifests.
+
+    def begin_run(self, run: str) -> None:
+        """Record the run; one still 'running' under our lock is one that died."""
+        with self.transaction():
+            self.conn.execute("UPDATE runs SET status = 'died' WHERE status = 'running'")
+            self.conn.execute(
+                "INSERT INTO runs (run, started, status) VALUES (?, ?, 'running')", (run, now())
+            )
+
+    def end_run(self, run: str, status: str, exit_code: int, report: dict[str, Any]) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished = ?, status = ?, exit_code = ?, report = ? WHERE run = ?",
+            (now(), status, exit_code, json.dumps(report), run),
+        )
+
+    def announce(self, run: str, parts: list[str], manifest: dict[str, Any]) -> None:
+        """Record the manifest that lists `parts`; its file is a copy written after this."""
+        self.conn.executemany(
+            "UPDATE parts SET manifest = ? WHERE name = ?", [(run, name) for name in parts]
+        )
+        self.conn.execute(
+            "UPDATE runs SET manifest = ? WHERE run = ?", (json.dumps(manifest, indent=2), run)
+        )
+
+    def manifests(self) -> Iterator[tuple[str, str]]:
+        """(run, manifest text) of every run that completed, oldest first."""
+        yield from self.conn.execute(
+            "SELECT run, manifest FROM runs WHERE manifest IS NOT NULL ORDER BY run"
+        )
+
+
+def stat_key(item: Input) -> str:
+    """The fast-path fingerprint: size, mtime and ctime of the file and of its sidecar.
+
+    ctime too, so that a fix that changes no byte (a chmod that makes a file readable) still
+    makes the file a candidate; the content hash then decides.
+    """
+    parts = []
+    for path in (item.path, item.sidecar):
+        if path is None:
+            continue
+        try:
+            info = os.lstat(path) if item.problem else os.stat(path)
+        except OSError as error:
+            parts.append(f"unreadable:{error.errno}")
+            continue
+        parts.append(f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}")
+    return ";".join(parts)
+
+
+def content_hash(item: Input, max_bytes: int) -> str | None:
+    """SHA-256 of the input's bytes and its sidecar's; None when they are not to be read.
+
+    A link out of the input folder is never opened, and a plain file over the size cap is not
+    read just to hash it (a container is: its documents are capped one by one).
+    """
+    if item.problem:
+        return None
+    digest = hashlib.sha256()
+    try:
+        if item.kind not in CONTAINERS and os.stat(item.path).st_size > max_bytes:
+            return None
+        for path in (item.path, item.sidecar):
+            if path is not None:
+                with open(path, "rb") as handle:
+                    for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                        digest.update(block)
+                digest.update(b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+class RunLock:
+    """One run at a time per state: an exclusive `flock` on STATE.lock, plus who holds it.
+
+    The kernel releases a flock when its process dies, however it dies, so a lock left by a
+    killed run is free for the next one, which logs that it took it over. Worker processes are
+    started without the lock's descriptor (see ingest/executors/local.py), so an orphaned worker
+    cannot keep it held.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.handle: Any = None
+
+    def acquire(self) -> str | None:
+        """Take the lock or raise LockedError; return the stale holder's note, if there was one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise LockedError(
+                f"another run holds the lock ({holder}); this run did nothing",
+                str(self.path),
+            ) from None
+        handle.seek(0)
+        stale = handle.read().strip() or None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}, since {now()}\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+        self.handle = handle
+        return stale
+
+    def release(self) -> None:
+        """Empty the note (a clean exit leaves nothing stale) and let go of the lock."""
+        if self.handle is None:
+            return
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.flush()
+        fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
+        self.handle.close()
+        self.handle = None

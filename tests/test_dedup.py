@@ -1,0 +1,123 @@
+"""Dedup: exact and near duplicates of the same site go, with what they duplicate; the same
+article on another site stays, with the relation; the state remembers across runs."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+from conftest import doc_from_lines
+
+from ingest.dedup import Deduplicator, DedupSettings, fingerprint, similarity
+from ingest.document import Reject, Removal
+
+
+def article(seed: int, words: int = 120) -> list[str]:
+    """Three deterministic paragraphs of made-up prose, different for each seed."""
+    rng = random.Random(seed)
+    text = [f"word{rng.randrange(10_000)}" for _ in range(words)]
+    third = words // 3
+    return [" ".join(text[i : i + third]) + "." for i in range(0, words, third)]
+
+
+def doc(name: str, lines: list[str], site: str = "harbour.example"):
+    return doc_from_lines(*lines, source=f"{site}/{name}.txt", url=f"https://{site}/{name}")
+
+
+def check_all(dedup: Deduplicator, docs: list) -> list:
+    return [dedup.check(each) for each in docs]
+
+
+def deduplicator(tmp_path: Path) -> Deduplicator:
+    return Deduplicator(sqlite3.connect(tmp_path / "state.db"))
+
+
+def test_exact_and_near_duplicates_of_the_same_site_are_rejected(tmp_path: Path) -> None:
+    original = doc("original", article(1))
+    edited = article(1)
+    edited[1] = edited[1].replace(edited[1].split()[5], "corrected", 1)
+    docs = check_all(
+        deduplicator(tmp_path),
+        [
+            original,
+            doc("other", article(2)),
+            doc("again", [line.upper() + "  " for line in article(1)]),
+            doc("edited", edited),
+        ],
+    )
+    assert [each.reject is None for each in docs] == [True, True, False, False]
+    again, near = docs[2].reject, docs[3].reject
+    assert again == Reject(
+        "dedup",
+        f"an exact duplicate of harbour.example/original.txt ({original.id})",
+        duplicate_of=original.id,
+    )
+    assert near is not None and near.duplicate_of == original.id
+    assert near.reason.startswith("a near-duplicate (")
+
+
+def test_the_same_article_on_another_site_is_kept_with_the_relation(tmp_path: Path) -> None:
+    first = doc("story", article(3))
+    docs = check_all(
+        deduplicator(tmp_path),
+        [first, doc("story", article(3), site="mirror.example"), doc("next", article(4))],
+    )
+    assert all(each.reject is None for each in docs)
+    assert docs[1].metadata["same_as"] == [first.id]
+    assert "same_as" not in docs[2].metadata
+
+
+def test_a_republished_article_is_caught_in_a_later_run(tmp_path: Path) -> None:
+    dedup = deduplicator(tmp_path)
+    first = dedup.check(doc("monday", article(5)))
+    dedup.conn.commit()
+    dedup.conn.close()
+    later = deduplicator(tmp_path)
+    assert later.check(doc("monday", article(5))).reject is None  # itself, re-processed
+    republished = later.check(doc("next-week", article(5)))
+    assert republished.reject is not None
+    assert republished.reject.duplicate_of == first.id
+
+
+def test_a_document_that_became_a_duplicate_is_forgotten(tmp_path: Path) -> None:
+    dedup = deduplicator(tmp_path)
+    dedup.check(doc("a", article(6)))
+    dedup.check(doc("b", article(7)))
+    assert dedup.check(doc("b", article(6))).reject is not None  # b re-processed, now like a
+    assert dedup.check(doc("c", article(7))).reject is None  # b's old body is no reference
+
+
+def test_short_bodies_are_compared_exactly_only(tmp_path: Path) -> None:
+    docs = check_all(
+        deduplicator(tmp_path),
+        [doc("a", ["Ferry services resume."]), doc("b", ["Ferry services resume today."])],
+    )
+    assert fingerprint(docs[0], DedupSettings()).signature is None
+    assert all(each.reject is None for each in docs)
+
+
+def test_rejected_documents_are_neither_checked_nor_registered(tmp_path: Path) -> None:
+    dedup = deduplicator(tmp_path)
+    empty = doc("empty", article(8))
+    empty.reject = Reject("pipeline", "no body text left after cleaning")
+    assert dedup.check(empty).reject.stage == "pipeline"
+    assert dedup.check(doc("kept", article(8))).reject is None
+
+
+def test_removed_lines_are_not_part_of_the_body(tmp_path: Path) -> None:
+    with_chrome = doc("a", [*article(9), "Subscribe now"])
+    with_chrome.lines[-1].removal = Removal("chrome", "generic#subscribe", "a known chrome line")
+    assert fingerprint(with_chrome, DedupSettings()) == fingerprint(
+        doc("b", article(9)), DedupSettings()
+    )
+
+
+def test_signatures_estimate_shared_shingles() -> None:
+    settings = DedupSettings()
+    base = article(10, words=300)
+    same = fingerprint(doc("a", base), settings).signature
+    assert same is not None
+    assert similarity(same, same) == 1.0
+    unrelated = fingerprint(doc("b", article(11, words=300)), settings).signature
+    assert unrelated is not None and similarity(same, unrelated) < 0.1

@@ -1,0 +1,46 @@
+"""Repeated lines: one normal form, one stable key, and document frequency."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.repeats import document_frequency, line_key, normalise_line
+
+
+def test_normal_form_ignores_case_spacing_digits_and_compatibility_forms() -> None:
+    assert normalise_line("  View  Comments (14)\t") == "view comments (0)"
+    assert normalise_line("ＳＨＡＲＥ") == "share"  # fullwidth letters: NFKC
+    assert normalise_line("Straße") == normalise_line("STRASSE")  # case-folded, not lowered
+    assert normalise_line("Share this!") != normalise_line("Share this")  # punctuation counts
+    assert normalise_line(" \u00a0 ") == ""
+
+
+def test_the_key_is_stable_across_processes_and_versions() -> None:
+    # A pinned value: learned site profiles persist these keys, so they must never change.
+    assert line_key("Advertisement") == 0x64E04316CB5071CB
+    assert line_key("ADVERTISEMENT ") == line_key("Advertisement")
+    assert line_key("View comments (3)") == line_key("view comments (14)")
+    assert 0 <= line_key("x") < 2**64
+
+
+def test_document_frequency_counts_each_document_once() -> None:
+    counts = document_frequency(
+        [
+            ["Menu", "Body one.", "Menu", "Share"],
+            ["menu", "Body two.", "Share", "  "],
+            ["Body three."],
+        ]
+    )
+    assert counts[line_key("Menu")] == 2
+    assert counts[line_key("Share")] == 2
+    assert counts[line_key("Body one.")] == 1
+    assert line_key("  ") not in counts
+    assert sum(counts.values()) == 7
+
+
+@given(st.text(max_size=80))
+def test_the_normal_form_is_idempotent(text: str) -> None:
+    once = normalise_line(text)
+    assert normalise_line(once) == once
+    assert line_key(once) == line_key(text)

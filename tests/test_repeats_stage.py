@@ -1,0 +1,93 @@
+"""Repeats stage: lines the document's own site repeats are removed, with the count as reason."""
+
+from __future__ import annotations
+
+import pickle
+
+from conftest import doc_from_lines
+
+from ingest.document import Removal
+from ingest.profiles import SiteProfile
+from ingest.repeats import line_key
+from ingest.stages.repeats import RULE, Repeats
+
+FOOTER = ["Redaktion: Hafenstraße 4", "Impressum · Datenschutz", "Alle Rechte vorbehalten"]
+NOTICE = "Chers lecteurs, notre journal vit de vos abonnements : " + "soutenez-nous " * 8
+
+
+def profile(site: str, counts: dict[str, int], documents: int = 30) -> SiteProfile:
+    return SiteProfile(
+        site=site,
+        documents=documents,
+        counts={line_key(text): count for text, count in counts.items()},
+        long_line=100,
+        long_required=15,
+    )
+
+
+STAGE = Repeats(
+    {
+        "harbourgazette.example": profile(
+            "harbourgazette.example",
+            {"Werbung": 27, NOTICE: 12, **dict.fromkeys(FOOTER, 29)},
+        ),
+        "": profile("", {"Werbung": 9}, documents=12),
+    }
+)
+
+
+def verdicts(doc) -> list[tuple[str, str | None]]:
+    doc = STAGE(doc)
+    return [(line.text, line.removal.reason if line.removal else None) for line in doc.lines]
+
+
+def test_short_lines_and_whole_blocks_of_the_site_go_with_their_count() -> None:
+    doc = doc_from_lines(
+        "WERBUNG",
+        "The harbour master said the ferries would run again on Monday.",
+        *FOOTER,
+        url="https://www.harbourgazette.example/news/ferries",
+    )
+    result = verdicts(doc)
+    site = "harbourgazette.example"
+    assert result == [
+        ("WERBUNG", f"appears in 27 of 30 documents of {site}"),
+        ("The harbour master said the ferries would run again on Monday.", None),
+        *[(line, f"appears in 29 of 30 documents of {site}") for line in FOOTER],
+    ]
+    assert {line.removal.rule for line in doc.lines if line.removal} == {RULE}
+    assert {line.removal.stage for line in doc.lines if line.removal} == {"repeats"}
+
+
+def test_long_lines_need_the_long_line_count() -> None:
+    doc = doc_from_lines(NOTICE, "Werbung", site="harbourgazette.example")
+    assert verdicts(doc)[0] == (NOTICE, None)  # 12 of 30: under the 15 a paragraph needs
+
+
+def test_only_the_documents_own_site_counts() -> None:
+    other = doc_from_lines("Werbung", *FOOTER, url="https://other.example/a")
+    assert all(reason is None for _, reason in verdicts(other))
+    pooled = doc_from_lines("Werbung", "Impressum · Datenschutz", source="loose.txt")
+    assert verdicts(pooled) == [
+        ("Werbung", "appears in 9 of 12 documents of the pool of documents without a site"),
+        ("Impressum · Datenschutz", None),
+    ]
+
+
+def test_removed_and_protected_lines_are_left_alone() -> None:
+    doc = doc_from_lines("Werbung", "Werbung", "Werbung", site="harbourgazette.example")
+    doc.lines[0].keep_rule = "site:harbourgazette#keep"
+    doc.lines[1].removal = Removal("chrome", "generic#ad", "a known chrome line")
+    STAGE(doc)
+    assert [line.removal for line in doc.lines] == [
+        None,
+        Removal("chrome", "generic#ad", "a known chrome line"),
+        Removal("repeats", RULE, "appears in 27 of 30 documents of harbourgazette.example"),
+    ]
+
+
+def test_without_profiles_nothing_goes_and_the_stage_pickles() -> None:
+    doc = doc_from_lines("Werbung", site="harbourgazette.example")
+    assert Repeats()(doc).lines[0].kept
+    clone = pickle.loads(pickle.dumps(STAGE))
+    assert clone.profiles == STAGE.profiles

@@ -1,0 +1,246 @@
+"""The runner in-process: incremental state, parts and manifests, crash recovery, the lock."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Explode, article, write_tree
+
+from ingest import Pipeline
+from ingest.errors import LockedError
+from ingest.io import output
+from ingest.io.output import Layout, checksum, entries
+from ingest.rules import load_rules
+from ingest.runner import RunOptions, run
+from ingest.state import RunLock, State
+
+
+def corpus(root: Path, count: int, start: int = 0, folder: str = "site") -> Path:
+    return write_tree(
+        root, {f"{folder}/a{n:03d}.txt": article(n) for n in range(start, start + count)}
+    )
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def parts(folder: Path) -> list[dict]:
+    """Every record of a folder output, part by part in name order."""
+    return [record for part in sorted(folder.glob("part-*.jsonl")) for record in lines(part)]
+
+
+def test_a_rerun_processes_only_new_and_changed_inputs(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 5)
+    out = tmp_path / "out" / "clean.jsonl"
+    first = run(Pipeline(), root, out)
+    assert (first.processed, first.unchanged, first.stats.written) == (5, 0, 5)
+    before = {record["source"]: record for record in lines(out)}
+
+    (root / "site/a005.txt").write_text(article(5))  # new
+    (root / "site/a001.txt").write_text(article(101))  # changed
+    (root / "site/a003.txt").unlink()  # gone
+    os.utime(root / "site/a002.txt", ns=(1, 1))  # touched, same bytes
+    second = run(Pipeline(), root, out)
+
+    assert (second.processed, second.unchanged, second.deleted) == (2, 3, 1)
+    assert second.stats.documents == 2
+    after = {record["source"]: record for record in lines(out)}
+    assert sorted(after) == [f"site/a00{n}.txt" for n in (0, 1, 2, 4, 5)]
+    for kept in ("site/a000.txt", "site/a002.txt", "site/a004.txt"):
+        assert after[kept] == before[kept]
+    assert after["site/a001.txt"]["text"] != before["site/a001.txt"]["text"]
+    third = run(Pipeline(), root, out)
+    assert (third.processed, third.unchanged) == (0, 5)
+    assert lines(out) == list(after.values())
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_compressed_file_outputs_carry_their_entries_over(tmp_path: Path, suffix: str) -> None:
+    root = corpus(tmp_path / "in", 2)
+    write_tree(root, {"empty.txt": ""})
+    out, rejects = tmp_path / f"clean{suffix}", tmp_path / "elsewhere" / f"rejects{suffix}"
+    options = RunOptions(rejects=rejects)
+    run(Pipeline(), root, out, options)
+    corpus(root, 1, start=2)
+    second = run(Pipeline(), root, out, options)
+    assert (second.processed, second.unchanged) == (1, 3)
+    fmt = suffix.removeprefix(".")
+    assert sorted(r["source"] for r in entries(out, fmt)) == [
+        f"site/a{n:03d}.txt" for n in range(3)
+    ]
+    assert [r["source"] for r in entries(rejects, fmt)] == ["empty.txt"]
+
+
+def test_a_rules_change_or_full_reprocesses_everything(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 3)
+    out = tmp_path / "clean.jsonl"
+    run(Pipeline(), root, out)
+    rules = write_tree(
+        tmp_path / "rules",
+        {"mine.yaml": "name: mine\nchrome:\n  - id: day\n    regex: 'on day 7\\d\\d'\n"},
+    )
+    changed = run(Pipeline(load_rules(rules)), root, out)
+    assert (changed.processed, changed.unchanged) == (3, 0)
+    assert run(Pipeline(load_rules(rules)), root, out).processed == 0
+    assert run(Pipeline(load_rules(rules)), root, out, RunOptions(full=True)).processed == 3
+
+
+def test_a_failed_document_exits_1_and_is_retried_by_the_next_run(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 2)
+    write_tree(root, {"site/bad.txt": article(9).replace("town hall", "town hall boom")})
+    pipeline = Pipeline()
+    pipeline.stages.insert(4, Explode())
+    first = run(pipeline, root, tmp_path / "clean.jsonl")
+    assert (first.status, first.exit_code, first.stats.failed) == ("failed", 1, 1)
+    again = run(pipeline, root, tmp_path / "clean.jsonl")
+    assert (again.processed, again.exit_code) == (1, 1)
+    (reject,) = lines(tmp_path / "clean.rejects.jsonl")
+    assert (reject["stage"], reject["failed"]) == ("explode", True)
+
+
+def test_a_folder_output_gets_parts_a_manifest_and_success_last(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 5)
+    out = tmp_path / "corpus"
+    report = run(Pipeline(), root, out, RunOptions(part_size=2))
+    assert len(report.parts) == 3
+    manifest = json.loads((out / "_manifests" / f"{report.run}.json").read_text())
+    assert (out / "_SUCCESS").read_text() == f"{report.run}\n"
+    assert manifest["counts"]["written"] == 5
+    for part in manifest["parts"]:
+        for entry in part["files"]:
+            assert checksum(out / entry["path"]) == (entry["sha256"], entry["bytes"])
+    assert json.loads((out / "_report.json").read_text())["inputs"]["processed"] == 5
+
+    corpus(root, 1, start=5)
+    later = run(Pipeline(), root, out, RunOptions(part_size=2))
+    assert (later.processed, len(later.parts)) == (1, 1)
+    manifest = json.loads((out / "_manifests" / f"{later.run}.json").read_text())
+    assert [part["name"] for part in manifest["parts"]] == later.parts
+    assert sorted(r["source"] for r in parts(out)) == [f"site/a{n:03d}.txt" for n in range(6)]
+    assert not any(p.name.startswith(".") for p in out.iterdir())
+
+
+def test_parts_from_two_workers_are_the_file_of_one(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 6)
+    run(Pipeline(), root, tmp_path / "one.jsonl", RunOptions(workers=1))
+    run(Pipeline(), root, tmp_path / "two", RunOptions(workers=2, part_size=4))
+    joined = b"".join(p.read_bytes() for p in sorted((tmp_path / "two").glob("part-*")))
+    assert joined == (tmp_path / "one.jsonl").read_bytes()
+
+
+class Crash(BaseException):
+    """Stands for the process dying at that point."""
+
+
+@pytest.mark.parametrize(
+    "owner,name",
+    [(State, "stage_part"), (output, "move_into_place"), (State, "publish_part")],
+    ids=["before-step-2", "after-step-2", "after-step-3"],
+)
+def test_a_run_that_dies_while_publishing_is_finished_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owner: object, name: str
+) -> None:
+    root = corpus(tmp_path / "in", 6)
+    write_tree(root, {"empty.txt": ""})
+    out = tmp_path / "corpus"
+    real = getattr(owner, name)
+    calls = []
+
+    def dies_on_the_second_part(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise Crash
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, dies_on_the_second_part)
+    with pytest.raises(Crash):
+        run(Pipeline(), root, out, RunOptions(part_size=2))
+    monkeypatch.setattr(owner, name, real)
+    run(Pipeline(), root, out, RunOptions(part_size=2))
+
+    sources = sorted(record["source"] for record in parts(out))
+    assert sources == [f"site/a{n:03d}.txt" for n in range(6)]
+    rejects = [r for p in sorted((out / "_rejects").glob("*.jsonl")) for r in lines(p)]
+    assert [r["source"] for r in rejects] == ["empty.txt"]
+    assert not (out / ".staging").exists() and not (out / "_rejects" / ".staging").exists()
+    state = State(out / "_state.db")
+    try:
+        runs = state.conn.execute("SELECT status FROM runs ORDER BY run").fetchall()
+    finally:
+        state.close()
+    assert runs == [("died",), ("ok",)]
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 1)
+    out = tmp_path / "clean.jsonl"
+    holder = RunLock(Layout.for_output(out).lock)
+    holder.acquire()
+    try:
+        with pytest.raises(LockedError, match="another run holds the lock") as caught:
+            run(Pipeline(), root, out)
+        assert caught.value.exit_code == 3
+        assert not out.exists()
+    finally:
+        holder.release()
+    assert run(Pipeline(), root, out).processed == 1
+
+
+def test_a_stale_lock_is_taken_over(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = corpus(tmp_path / "in", 1)
+    out = tmp_path / "clean.jsonl"
+    lock = Layout.for_output(out).lock
+    lock.write_text("pid 999999 on elsewhere, since yesterday\n")
+    with caplog.at_level(logging.WARNING, logger="ingest"):
+        assert run(Pipeline(), root, out).exit_code == 0
+    assert "took over a stale lock: pid 999999" in caplog.text
+    assert lock.read_text() == ""
+
+
+def test_duplicates_are_caught_across_runs(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 2)
+    out = tmp_path / "clean.jsonl"
+    run(Pipeline(), root, out)
+    write_tree(root, {"site/copy.txt": article(1)})
+    report = run(Pipeline(), root, out)
+    assert (report.processed, report.stats.duplicates) == (1, 1)
+    (reject,) = lines(tmp_path / "clean.rejects.jsonl")
+    assert reject["source"] == "site/copy.txt"
+    assert reject["duplicate_of"] == next(
+        r["id"] for r in lines(out) if r["source"].endswith("1.txt")
+    )
+
+
+def test_site_chrome_learned_in_one_run_cleans_the_next(tmp_path: Path) -> None:
+    chrome = "Tämä juttu on osa Satamalehden kesäsarjaa"  # no rule names it
+    files = {f"site/a{n:03d}.txt": article(n) + f"\n{chrome}\n" for n in range(12)}
+    root = write_tree(tmp_path / "in", files)
+    out = tmp_path / "clean.jsonl"
+    run(Pipeline(), root, out)
+    assert all(chrome not in record["text"] for record in lines(out))
+
+    write_tree(root, {f"site/b{n}.txt": article(100 + n) + f"\n{chrome}\n" for n in range(3)})
+    assert run(Pipeline(), root, out).processed == 3
+    new = [record for record in lines(out) if "/b" in record["source"]]
+    assert len(new) == 3
+    for record in new:
+        (removal,) = [r for r in record["removed"] if r["text"] == chrome]
+        assert removal["stage"] == "repeats"
+        assert "documents of site" in removal["reason"]
+
+
+def test_the_state_is_wal_and_records_each_run(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 1)
+    report = run(Pipeline(), root, tmp_path / "clean.jsonl")
+    state = State(tmp_path / "clean.state.db")
+    try:
+        assert state.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        status = state.conn.execute("SELECT status FROM runs WHERE run = ?", (report.run,))
+        assert status.fetchone() == ("ok",)
+    finally:
+        state.close()
