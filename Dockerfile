@@ -14,8 +14,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY ingest ./ingest
 COPY rules ./rules
-# Editable, so that the shipped rules in /app/rules are found beside the package.
-RUN pip install -e ".${EXTRAS:+[$EXTRAS]}" \
+# A regular install: the wheel carries the shipped rules under <prefix>/share/ingest/rules.
+RUN pip install ".${EXTRAS:+[$EXTRAS]}" \
     && useradd --create-home --uid 10001 ingest \
     && mkdir -p /data/drop /data/corpus \
     && chown ingest:ingest /data/corpus

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import site
+import sysconfig
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +24,21 @@ from urllib.parse import urlsplit
 from ingest.errors import RuleError
 from ingest.rules.schema import Rule, RuleFile, did_you_mean, parse_rule_text
 
-SHIPPED_RULES = Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+def shipped_rules_folder() -> Path:
+    """The built-in rules: `rules/` beside the package in a checkout or an editable install,
+    else the copy a wheel installs under `<prefix>/share/ingest/rules` (see pyproject.toml)."""
+    checkout = Path(__file__).resolve().parent.parent.parent / "rules"
+    installed = [Path(base) / "share" / "ingest" / "rules"
+                 for base in (sysconfig.get_path("data"), site.USER_BASE or "")]
+    for folder in (checkout, *installed):
+        if (folder / "generic.yaml").is_file():
+            return folder
+    return checkout
+
+
+SHIPPED_RULES = shipped_rules_folder()
 
 
 def host_of(url: str | None) -> str | None:
