@@ -314,3 +314,17 @@ def test_evil_regex_finishes_fast_on_a_long_line() -> None:
     started = time.perf_counter()
     assert regex.search("a" * 100_000 + "!") is None
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_rule_set_too_big_for_one_automaton_still_matches(monkeypatch) -> None:
+    from ingest.rules import regex as regex_module
+
+    tiny = regex_module.re2.Options()
+    tiny.log_errors = False
+    tiny.max_mem = 1 << 16
+    monkeypatch.setattr(regex_module, "_SET_OPTIONS", tiny)
+    patterns = [compile_safe(rf"^(foo|bar)[a-z ]{{0,120}}(end{n}|fin{n})$")[0] for n in range(40)]
+    regex_set = regex_module.RegexSet(patterns)
+    assert regex_set._set is None  # the combined automaton did not fit: one-by-one fallback
+    assert regex_set.matches("foo and then the end7") == [7]
+    assert regex_set.matches("nothing here") == []

@@ -14,6 +14,11 @@ import re2
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print every syntax error to stderr; we report them
+# A set of many patterns compiles into one automaton; RE2's default 8 MB budget is too small for
+# a full rule set (and a larger one also runs faster: fewer DFA cache resets).
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
+_SET_OPTIONS.max_mem = 64 << 20
 
 
 class SafeRegex:
@@ -82,7 +87,11 @@ def compile_safe(pattern: str, ignore_case: bool = True) -> tuple[SafeRegex | No
 
 
 class RegexSet:
-    """Many patterns, one pass: which of them match a line, in one RE2 call."""
+    """Many patterns, one pass: which of them match a line, in one RE2 call.
+
+    Should the combined automaton not fit RE2's memory budget, the set falls back to searching
+    the patterns one by one: slower, never wrong, and never a failed document.
+    """
 
     __slots__ = ("_set", "patterns")
 
@@ -94,16 +103,19 @@ class RegexSet:
     def _build(self) -> None:
         if not self.patterns:
             return
-        regex_set = re2.Set.SearchSet(_OPTIONS)
+        regex_set = re2.Set.SearchSet(_SET_OPTIONS)
         for pattern in self.patterns:
             regex_set.Add(pattern.source)
-        regex_set.Compile()
+        try:
+            regex_set.Compile()
+        except re2.error:
+            return  # matches() searches pattern by pattern
         self._set = regex_set
 
     def matches(self, text: str) -> list[int]:
         """Indexes of the patterns that match `text`, ascending."""
         if self._set is None:
-            return []
+            return [i for i, pattern in enumerate(self.patterns) if pattern.search(text)]
         return sorted(self._set.Match(text) or ())
 
     def __getstate__(self) -> list[SafeRegex]:
