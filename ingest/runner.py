@@ -50,7 +50,6 @@ import hashlib
 import logging
 import os
 import pickle
-import secrets
 import shutil
 import signal
 import sqlite3
@@ -163,9 +162,9 @@ class Stop:
                 signal.signal(signum, handler)
 
 
-def new_run_id() -> str:
-    """Sortable by time; the random tail keeps a quick re-run after a crash distinct."""
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+def new_run_id(state: State) -> str:
+    """Sortable in the order runs happened: the time, then the run's number in this state."""
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{state.run_count() + 1:06d}"
 
 
 def run(
@@ -222,7 +221,7 @@ class Run:
         self.state = state
         self.options = options
         self.stop = stop
-        self.id = new_run_id()
+        self.id = new_run_id(state)
         self.digest = state_digest(pipeline)
         self.spool = layout.spool(self.id)
         self.clock = time.perf_counter()

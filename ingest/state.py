@@ -199,6 +199,9 @@ class State:
 
     # Runs and their manifests.
 
+    def run_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+
     def begin_run(self, run: str) -> None:
         """Record the run; one still 'running' under our lock is one that died."""
         with self.transaction():

@@ -123,3 +123,13 @@ def test_revise_follows_jusText() -> None:
 def test_body_span_is_the_run_with_the_largest_weight() -> None:
     assert body_span([-5, 10, -3, 10, -50, 12]) == (1, 4)
     assert body_span([-1, -2]) == (0, 0)
+
+
+def test_the_article_goes_on_after_an_inline_box_of_links() -> None:
+    last = "The board will meet again in June to decide whether the store is to be sold."
+    doc = doc_from_lines("The headline", P1, P2, "Read also", "Another story", last, *NAV)
+    doc.lines[0].removal = Removal("metadata", "title", "the headline", field="title")
+    for index in (3, 4):  # what the headline stage removes
+        doc.lines[index].removal = Removal("headline", "generic#further-reading", "a box")
+    Classify()(doc)
+    assert [line.text for line in doc.lines if line.kept] == [P1, P2, last]

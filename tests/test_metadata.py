@@ -241,3 +241,32 @@ metadata:
 )
 def test_person_names(text: str, names: list[str] | None) -> None:
     assert person_names(text) == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "source"),
+    [
+        ("Von Anna Schmidt und Peter Müller, Hauptstadtstudio", ["Anna Schmidt", "Peter Müller"],
+         "Hauptstadtstudio"),
+        ("Por María García / Agencia Meridiana", ["María García"], "Agencia Meridiana"),
+        ("By Jane Roe | Harbour Wire", ["Jane Roe"], "Harbour Wire"),
+    ],
+)  # fmt: skip
+def test_a_byline_with_its_agency(
+    generic_rules: RuleSet, byline: str, authors: list[str], source: str
+) -> None:
+    doc = lift(generic_rules, "A headline for the story", byline, BODY)
+    assert (doc.authors, doc.metadata["source"]) == (authors, source)
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("Kellerby, 30 Oct 2024 - 14:32 CET", "2024-10-30T14:32+01:00"),
+        ("PORT ELSIN, 30. Oktober 2024", "2024-10-30"),
+        ("Stand: 30.10.2024 08:31 Uhr", "2024-10-30T08:31"),
+    ],
+)
+def test_datelines(generic_rules: RuleSet, line: str, published: str) -> None:
+    doc = lift(generic_rules, "A headline for the story", line, BODY)
+    assert doc.published == published

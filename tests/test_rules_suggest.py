@@ -7,9 +7,10 @@ from conftest import doc_from_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.repeats import line_key
 from ingest.rules import RuleSet, parse_rule_text
 from ingest.rules.suggest import digits_pattern, repeated_lines, suggest_rules
-from ingest.stages.chrome import ChromePlan, fold
+from ingest.stages.chrome import ChromePlan
 
 LINE = st.text(
     st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40
@@ -17,7 +18,9 @@ LINE = st.text(
 
 
 @settings(max_examples=60, deadline=None)
-@given(chrome=st.lists(LINE, min_size=1, max_size=4, unique_by=fold), seed=st.integers(0, 99))
+# Distinct lines as the counting sees them: lines differing only in digits share a key, and one
+# such pair split between top and bottom is rightly taken for a wandering headline.
+@given(chrome=st.lists(LINE, min_size=1, max_size=4, unique_by=line_key), seed=st.integers(0, 99))
 def test_any_draft_is_valid_and_removes_what_it_lists(chrome: list[str], seed: int) -> None:
     half = len(chrome) // 2
     documents = [

@@ -46,3 +46,10 @@ def test_unwrapped_text_is_not_joined() -> None:
     lines = ["A short line.", "Another one that is a bit longer than the first.", "Three."]
     assert wrap_width(lines) is None
     assert len(segment("\n".join(lines)).lines) == 3
+
+
+def test_one_over_long_line_does_not_hide_the_wrap_width() -> None:
+    footer = "A community publication. All text may be reproduced with credit, and it often is."
+    doc = segment(WRAPPED + "\n" + footer + "\n")
+    assert doc.lines[0].text.endswith("needs a new roof.")
+    assert doc.lines[-1].text == footer

@@ -335,11 +335,11 @@ def bench_text(args: argparse.Namespace, results: dict[str, Any]) -> list[Measur
 
 def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -> list[Measurement]:
     """ingest and its peers in alternating rounds, then ingest alone on one worker."""
-    html, size = html_corpus(args.scratch, args.aeb / "html", args.html_size)
-    name, docs = f"html-{args.html_size}", args.html_size
+    corpus = html_corpus(args.scratch, args.aeb / "html", args.html_size)
+    name, docs, size = f"html-{args.html_size}", corpus.documents, corpus.bytes
     print(
-        f"\n== HTML: {docs} documents ({len(list((html / 'c000').iterdir()))} benchmark pages, "
-        f"replicated), {size / 1e6:.1f} MB; {args.workers} workers, {args.rounds} round(s)"
+        f"\n== HTML: {docs} documents ({len(list((corpus.pages / 'c000').iterdir()))} benchmark "
+        f"pages, replicated), {size / 1e6:.1f} MB; {args.workers} workers, {args.rounds} round(s)"
     )
     print(HEADER)
     contenders = ["ingest", *(["trafilatura", "datatrove"] if peers else [])]
@@ -350,14 +350,16 @@ def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -
         measured: dict[str, Measurement] = {}
         for tool in order:
             if tool == "ingest":
-                measured[tool], out = run_ingest(html, name, docs, size, args.workers, args.scratch)
+                measured[tool], out = run_ingest(
+                    corpus.mirrored, name, docs, size, args.workers, args.scratch
+                )
                 f1 = f1_of_run(out, args.aeb)
                 if f1 is not None:
                     measured[tool].notes.append(f"AEB body F1 (first copies): {f1:.3f}")
             elif tool == "trafilatura":
-                measured[tool] = run_trafilatura(html, name, docs, size, args)
+                measured[tool] = run_trafilatura(corpus.pages, name, docs, size, args)
             else:
-                measured[tool] = run_datatrove(html, name, docs, size, args)
+                measured[tool] = run_datatrove(corpus.pages, name, docs, size, args)
             print(row(measured[tool]))
         rounds.append(measured)
     ratios = {}
@@ -379,7 +381,7 @@ def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -
     runs = [m for measured in rounds for m in measured.values()]
     if args.workers != 1:
         print("  scaling: ingest on 1 worker")
-        single, _ = run_ingest(html, name, docs, size, 1, args.scratch)
+        single, _ = run_ingest(corpus.mirrored, name, docs, size, 1, args.scratch)
         runs.append(single)
         print(row(single))
     return runs
@@ -387,7 +389,7 @@ def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -
 
 def bench_modes(args: argparse.Namespace, results: dict[str, Any]) -> None:
     """Full against fast extraction, in-process on the benchmark pages: time per stage and F1."""
-    pages = html_corpus(args.scratch, args.aeb / "html", args.html_size)[0] / "c000"
+    pages = html_corpus(args.scratch, args.aeb / "html", args.html_size).pages / "c000"
     sample = len(list(pages.iterdir()))
     modes = {}
     for label, fast in (("full", False), ("fast", True)):

@@ -552,34 +552,55 @@ def text_corpus(scratch: Path, size: int, seed: int = 7) -> tuple[Path, int]:
     return root, total
 
 
-def html_corpus(scratch: Path, pages: Path, size: int) -> tuple[Path, int]:
-    """The benchmark's pages replicated to `size` documents: (folder, total bytes).
+@dataclass(frozen=True)
+class HtmlCorpus:
+    """The benchmark's pages replicated: the same files twice, bare and with mirror sidecars."""
 
-    Copy k of a page lives in `cK/` and ends with a comment naming the copy, so that no two files
-    are byte-identical: a duplicate filter could otherwise skip the work the bench means to time.
+    pages: Path  # cK/ID.html: what the peers read
+    mirrored: Path  # the same files (hard links), plus cK/ID.json for K >= 1: what ingest reads
+    documents: int
+    bytes: int
+
+
+def html_corpus(scratch: Path, pages: Path, size: int) -> HtmlCorpus:
+    """The benchmark's pages replicated to `size` documents.
+
+    Copy K of a page lives in `cK/` and ends with a comment naming the copy, so no two files are
+    byte-identical. For ingest, copy K >= 1 also gets a sidecar that puts it on a site of its own
+    (`mirror-K.bench.example`). Without one, the copies of a page would look like one site
+    printing the same article again and again, and ingest's cross-document passes would rightly
+    take every repeated line and duplicate out: work no real corpus asks for. The peers have no
+    such passes and would read a sidecar as one more page, so they get the folder without them.
     """
     sources = sorted(pages.glob("*.html.gz"))
     if not sources:
         raise SystemExit(f"no pages found under {pages}")
-    root = scratch / f"html-{size}"
+    root, mirrored = scratch / f"html-{size}", scratch / f"html-{size}-mirrored"
     stamp = scratch / f"html-{size}.json"
     wanted = {"size": size, "pages": len(sources), "generator": generator_digest()}
     found = cached(stamp, wanted)
     if found:
-        return root, found["bytes"]
-    shutil.rmtree(root, ignore_errors=True)
+        return HtmlCorpus(root, mirrored, size, found["bytes"])
+    for folder in (root, mirrored):
+        shutil.rmtree(folder, ignore_errors=True)
     total = 0
     originals = [gzip.decompress(path.read_bytes()) for path in sources]
     for index in range(size):
         copy, page = divmod(index, len(sources))
-        folder = root / f"c{copy:03d}"
+        folder, twin = root / f"c{copy:03d}", mirrored / f"c{copy:03d}"
         if page == 0:
             folder.mkdir(parents=True)
+            twin.mkdir(parents=True)
+        name = sources[page].name.removesuffix(".gz")
         data = originals[page] + f"\n<!-- bench copy {copy} -->\n".encode() * (copy > 0)
-        (folder / sources[page].name.removesuffix(".gz")).write_bytes(data)
+        (folder / name).write_bytes(data)
+        os.link(folder / name, twin / name)
+        if copy > 0:
+            url = f"https://mirror-{copy}.bench.example/{name.removesuffix('.html')}"
+            (twin / f"{name.removesuffix('.html')}.json").write_text(json.dumps({"url": url}))
         total += len(data)
     stamp.write_text(json.dumps({**wanted, "bytes": total}), encoding="utf-8")
-    return root, total
+    return HtmlCorpus(root, mirrored, size, total)
 
 
 def page_id(source: str) -> str | None:

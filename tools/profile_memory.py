@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ingest.dedup import Deduplicator
 from ingest.document import Document, Line
-from ingest.profiles import LineCounts, ProfileStore
+from ingest.profiles import LineCounts, ProfileStore, SiteProfile
 from ingest.repeats import line_key
 
 SHARD = 16  # the runner's default shard size: one LineCounts per shard
@@ -43,7 +43,7 @@ def site_sizes(documents: int, sites: int) -> list[int]:
 
 
 def letters(number: int) -> str:
-    """A number spelled in letters: line keys read every digit as 0 (see ingest.repeats)."""
+    """A number spelled in letters: line keys read digits as 0 (see ingest.repeats)."""
     word = ""
     while True:
         number, digit = divmod(number, 26)
@@ -114,7 +114,13 @@ def measure(args: argparse.Namespace, state: Path) -> None:
     report(args, learned, conn, state, time.perf_counter() - started)
 
 
-def report(args: argparse.Namespace, learned: dict, conn, state: Path, seconds: float) -> None:
+def report(
+    args: argparse.Namespace,
+    learned: dict[str, SiteProfile],
+    conn: sqlite3.Connection,
+    state: Path,
+    seconds: float,
+) -> None:
     """The cost, and whether the profiles hold the injected chrome and nothing else."""
     pools = {f"site{site}.example": chrome_pool(site) for site in range(args.sites)}
     found = {site: set(profile.counts) for site, profile in learned.items()}
@@ -125,8 +131,16 @@ def report(args: argparse.Namespace, learned: dict, conn, state: Path, seconds: 
     )
     rows = conn.execute("SELECT count(*) FROM profile_lines").fetchone()[0]
     size = sum(path.stat().st_size for path in state.parent.glob(state.name + "*"))
+    tables = conn.execute(
+        "SELECT substr(name, 1, instr(name, '_') - 1), sum(pgsize) FROM dbstat "
+        "WHERE name LIKE 'profile%' OR name LIKE 'dedup%' GROUP BY 1 ORDER BY 1"
+    )
     print(f"{args.documents:,} documents, {args.sites} sites, {args.runs} runs: {seconds:.0f} s")
     print(f"peak RSS {peak_mb():.0f} MB; state {size / 1e6:.0f} MB; profile rows {rows:,}")
+    for prefix, pages in tables:
+        print(
+            f"{prefix} tables: {pages / 1e6:.0f} MB, {pages / args.documents:.0f} bytes a document"
+        )
     for name, lines in (("common chrome", common), ("section banners (5%)", section)):
         hits = sum(line_key(text) in found.get(site, ()) for site, text in lines)
         print(f"{name} learned: {hits} of {len(lines)}")

@@ -25,7 +25,6 @@ from ingest.errors import RuleError
 from ingest.rules.schema import Rule, RuleFile, did_you_mean, parse_rule_text
 
 
-
 def shipped_rules_folder() -> Path:
     """The built-in rules: `rules/` beside the package in a checkout or an editable install,
     else the copy a wheel installs under `<prefix>/share/ingest/rules` (see pyproject.toml)."""

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.document import Document, Removal
+from ingest.document import Document, Line, Removal
 from ingest.stages.base import Stage
 
 # jusText's stoplists (shipped with jusText, which trafilatura depends on), by ISO 639-1 code.
@@ -54,6 +54,7 @@ MIXED_LANGUAGE_SHARE = 0.25
 ANCHOR_WINDOW = 8
 ANCHOR_SHARE = 0.3
 NEAR_REACH = 3
+BRIDGE_LINES = 3
 MIN_COST = 80  # a line that is not body costs a run at least as much as a short paragraph
 REASONS = {
     "far-from-body": "outside the main body, the densest run of paragraphs",
@@ -82,6 +83,7 @@ def stoplists() -> dict[str, int]:
 
 
 def is_cjk(char: str) -> bool:
+    """A wide (Chinese, Japanese or Korean) character."""
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
@@ -133,6 +135,11 @@ def document_languages(texts: list[str]) -> tuple[int, bool]:
 
 
 def features(text: str, languages: int, cjk: bool) -> Features:
+    """A line's features; its stopword density is the best over the document's languages.
+
+    CJK text has no spaces between words, so stopwords cannot be counted: a line there counts
+    three times its length and reads as prose when it ends like a sentence.
+    """
     masks = stoplists()
     words = WORD.findall(text.casefold())
     if cjk:
@@ -259,8 +266,8 @@ def headline_index(doc: Document) -> int | None:
 
 def anchored_span(weights: list[float], headline: int | None) -> tuple[int, int] | None:
     """The best run that starts just below the headline, if it is not much weaker than the
-    best run anywhere: a long comment thread or a block of teasers must not win over the
-    article that follows its own title."""
+    best run anywhere: a block of teasers or a sidebar elsewhere on the page must not win over
+    the article that follows its own title."""
     if headline is None:
         return None
     best_total, best_span = 0.0, (0, 0)
@@ -274,6 +281,23 @@ def anchored_span(weights: list[float], headline: int | None) -> tuple[int, int]
     if best_total >= ANCHOR_SHARE * sum(weights[overall[0] : overall[1]]):
         return best_span
     return None
+
+
+def bridge(lines: list[Line], final: list[str], end: int) -> int:
+    """Extend the body's end over boxes of at most BRIDGE_LINES removed lines (an inline
+    "Read also" box, an ad label) that good paragraphs follow: the article goes on after them,
+    however short its last paragraphs are."""
+    while True:
+        after = end
+        while after < len(lines) and after - end < BRIDGE_LINES and not lines[after].kept:
+            after += 1
+        if after == end or after >= len(lines) or not lines[after].kept:
+            return end
+        if final[after] != "good":
+            return end
+        end = after
+        while end < len(lines) and lines[end].kept and final[end] == "good":
+            end += 1
 
 
 def body_weights(feats: list[Features], final: list[str]) -> list[float]:
@@ -314,6 +338,7 @@ class Classify(Stage):
         final = revise(classes)
         weights = body_weights(feats, final)
         start, end = anchored_span(weights, headline_index(doc)) or body_span(weights)
+        end = bridge(lines, final, end)
         for index, line in enumerate(lines):
             if not line.kept or line.keep_rule is not None:
                 continue

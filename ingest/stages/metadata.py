@@ -26,7 +26,7 @@ from ingest.rules import RegexSet, Rule, RuleFile, RuleSet
 from ingest.stages.base import Stage
 from ingest.stages.classify import guess_stoplist
 
-KIND_ORDER = ("credit", "caption", "reading_time", "date", "byline")
+KIND_ORDER = ("byline", "credit", "caption", "reading_time", "date")
 FIELD_KINDS = ("reading_time", "date", "byline")  # what fills this article's own fields
 MAX_META_CHARS = 200  # a byline or date line longer than this is a paragraph
 MAX_CAPTION_CHARS = 450
@@ -50,7 +50,7 @@ LABEL_WORDS = frozenset({
     "atualizado", "gepubliceerd", "bijgewerkt", "on", "am", "le", "el", "em", "op", "il", "at"
 })  # fmt: skip
 NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)\s*")
-PIECE_SPLIT = re.compile(r"\s*(?:[|·•,;]|\s[-–—]\s|^[-–—]\s|\s[-–—]$)\s*")
+PIECE_SPLIT = re.compile(r"\s*(?:[|·•,;]|\s[-–—/]\s|^[-–—]\s|\s[-–—]$)\s*")
 NAME_TOKEN = re.compile(r"^(?:[^\W\d_][.]|[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?)$")
 SENTENCE_END = re.compile(r"[.!?…]['\"’”»)]*$")
 AMBIGUOUS_DATE = re.compile(r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/\d{2,4}\b")
@@ -184,6 +184,7 @@ class MetadataPlan:
         return found
 
     def reading_minutes(self, text: str) -> int | None:
+        """`text` as a reading time in minutes (0 when a rule reads no number), else None."""
         for rule in self.reading:
             match = rule.patterns[0].search(text)
             if match is not None:
@@ -283,6 +284,7 @@ class Metadata(Stage):
     def read(
         self, rule: Rule, match: Any, text: str, plan: MetadataPlan, day_first: bool
     ) -> Lifted | None:
+        """What a matching rule of each kind takes from the line, or None if it does not fit."""
         kind = rule.kind
         if kind == "credit":
             subject = group(match, "subject") or group(match, "name")
@@ -311,6 +313,7 @@ class Metadata(Stage):
 
     @staticmethod
     def read_date(rule: Rule, match: Any, day_first: bool) -> Lifted | None:
+        """A date line: published, updated, or a relative date that fills neither."""
         value = group(match, "date") or ""
         updated = group(match, "updated") is not None
         if is_relative(value):
@@ -323,6 +326,7 @@ class Metadata(Stage):
     def read_byline(
         self, rule: Rule, match: Any, plan: MetadataPlan, day_first: bool
     ) -> Lifted | None:
+        """A byline: person names (or an agency), and what may follow them on the line."""
         names_text = group(match, "authors") or ""
         tail_text = group(match, "rest") or ""
         lifted = Lifted(rule, source=group(match, "source"))
@@ -334,6 +338,9 @@ class Metadata(Stage):
         if not tail_text and not date_text:
             names_text, tail_text = split_byline(names_text, day_first, plan)
         names = person_names(strip_connectors(names_text))
+        head, comma, last = names_text.rpartition(",")
+        if names is None and comma and organisation(last) and not lifted.source:
+            names, lifted.source = person_names(strip_connectors(head)), organisation(last)
         if names is None:
             agency = organisation(strip_connectors(names_text))
             if agency is None or lifted.source or not is_agency(agency):

@@ -14,18 +14,26 @@ from ingest.stages.base import Stage
 
 MIN_WRAP_WIDTH = 50
 MAX_WRAP_WIDTH = 100
+OUTLIER_GAP = 3  # characters beyond the longest wrapped line that make a line stand out
 
 
 def wrap_width(lines: list[str]) -> int | None:
     """The width the text was wrapped at, or None when it does not look hard-wrapped.
 
     A wrapped text has many lines that stop just short of one width and almost none beyond it:
-    up to one line in twenty may be longer (a URL, a footer line the scraper did not wrap).
+    one line, and one more in twenty, may stand clearly longer (a URL, a footer the scraper left
+    whole); they do not set the width.
     """
     lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
     if len(lengths) < 4:
         return None
-    width = lengths[-1 - len(lengths) // 20]
+    longer = 0
+    while (
+        longer < 1 + len(lengths) // 20
+        and lengths[-1 - longer] - lengths[-2 - longer] > OUTLIER_GAP
+    ):
+        longer += 1
+    width = lengths[-1 - longer]
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return None
     near_full = sum(1 for length in lengths if length >= width - 12)
