@@ -15,6 +15,7 @@ a later run. See docs/profiles.md for the thresholds and the measurement.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sqlite3
 from collections import Counter
@@ -41,6 +42,11 @@ SCHEMA = (
         PRIMARY KEY (site, key)
     ) WITHOUT ROWID""",
     "CREATE TABLE IF NOT EXISTS profile_counted (doc BLOB PRIMARY KEY) WITHOUT ROWID",
+    """CREATE TABLE IF NOT EXISTS profile_contents (
+        site INTEGER NOT NULL,
+        lines INTEGER NOT NULL,  -- a hash of the document's sorted line keys
+        PRIMARY KEY (site, lines)
+    ) WITHOUT ROWID""",
 )
 
 
@@ -157,6 +163,12 @@ def _from_sql(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
+def _content(keys: list[int]) -> int:
+    """A signed 64-bit hash of a document's sorted line keys."""
+    data = b"".join(key.to_bytes(8, "big") for key in keys)
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
+
+
 class ProfileStore:
     """Per-site line counts in the run's SQLite state.
 
@@ -173,13 +185,18 @@ class ProfileStore:
             conn.execute(statement)
 
     def add(self, counts: LineCounts) -> int:
-        """Add the documents not counted before; return how many were new."""
+        """Add the documents not counted before; return how many were new.
+
+        A document whose lines are all those of one counted before on its site (the same page
+        crawled under two addresses) is not counted either: a site that republishes an article
+        five times must not teach its paragraphs as chrome.
+        """
         fresh = LineCounts()
         for entry in counts.documents:
-            cursor = self.conn.execute(
-                "INSERT OR IGNORE INTO profile_counted VALUES (?)", (bytes.fromhex(entry[0]),)
-            )
-            if cursor.rowcount:
+            doc_id, site, keys = entry
+            if self._new("profile_counted", bytes.fromhex(doc_id)) and self._new(
+                "profile_contents", self._begin(site)[0], _content(keys)
+            ):
                 fresh.documents.append(entry)
         sites, lines = fresh.totals()
         for site in sorted(sites):
@@ -194,6 +211,12 @@ class ProfileStore:
                 (sites[site], row),
             )
         return len(fresh.documents)
+
+    def _new(self, table: str, *values: object) -> bool:
+        """Insert a row of `table` unless it is there; whether it was new."""
+        marks = ", ".join("?" * len(values))
+        cursor = self.conn.execute(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", values)
+        return cursor.rowcount > 0
 
     def _begin(self, site: str) -> tuple[int, int]:
         """The site's row, created if new; on the run's first touch, prune stale singletons.

@@ -269,8 +269,17 @@ class Run:
             return self.close()
         except (OSError, sqlite3.Error) as error:
             self.abandon()
-            where = getattr(error, "filename", None)
-            raise OutputError(f"cannot write the output or the state: {error}", where) from None
+            # A failed write() names no file (ENOSPC never does): name the output, or the state.
+            if isinstance(error, OSError):
+                what, why = "output", error.strerror or str(error)
+                where = error.filename or self.layout.output
+            else:
+                what, why, where = "state", str(error), self.layout.state
+            raise OutputError(
+                f"cannot write the {what}: {why}; what was published before is intact, "
+                "and the next run redoes the rest",
+                str(where),
+            ) from None
         except BaseException:
             self.abandon()
             raise

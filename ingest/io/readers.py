@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import gzip
 import os
+import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -62,8 +63,11 @@ class Discovery:
 
 
 def display_source(relative: str) -> str:
-    """A printable source name: bytes that are not UTF-8 in a file name become U+FFFD."""
-    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A printable source name: a byte that is not UTF-8 in a file name becomes `\\xNN`.
+
+    Not U+FFFD: two names that differ only in such bytes must stay two sources.
+    """
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def classify_name(name: str) -> tuple[InputKind | None, bool, str]:
@@ -131,6 +135,13 @@ def discover(root: str | Path, exclude: frozenset[str] = frozenset()) -> Discove
                 if not is_sidecar(entry.name, names):
                     found.skipped[f"unknown extension: {extension_label(entry.name)}"] += 1
                 continue
+            if is_special(entry):  # opening a FIFO would wait for a writer forever
+                found.inputs.append(
+                    problem_input(
+                        entry.path, relative, "not a regular file (a FIFO, socket or device)"
+                    )
+                )
+                continue
             sidecar = f"{stem}.json" if kind not in CONTAINERS and f"{stem}.json" in names else None
             found.inputs.append(
                 Input(
@@ -143,6 +154,14 @@ def discover(root: str | Path, exclude: frozenset[str] = frozenset()) -> Discove
             )
     found.inputs.sort(key=lambda item: item.source)
     return found
+
+
+def is_special(entry: os.DirEntry[str]) -> bool:
+    """A FIFO, socket or device, or a link to one: not a file to read."""
+    try:
+        return not entry.is_file() and not stat.S_ISREG(entry.stat().st_mode)
+    except OSError:
+        return False  # it vanished or cannot be looked at: reading it says why
 
 
 def is_sidecar(name: str, names: set[str]) -> bool:
@@ -201,10 +220,13 @@ def failure_reason(error: Exception) -> str:
     return str(error.reason if isinstance(error, InputError) else error)
 
 
-def rejected(source: str, reason: str) -> Document:
-    """A document that could not be read: it goes to the rejects with `reason`."""
+def rejected(source: str, reason: str, failed: bool = False) -> Document:
+    """A document that could not be read: it goes to the rejects with `reason`.
+
+    `failed`: the reader itself broke (a parser's bug), which the run reports with exit code 1.
+    """
     doc = Document(source=source, kind="text")
-    doc.reject = Reject("read", reason)
+    doc.reject = Reject("read", reason, failed=failed)
     return doc
 
 
@@ -300,6 +322,10 @@ def read_documents(
         for doc in reader(item, options, Counter() if skipped is None else skipped):
             last = doc.source
             yield doc
-    except (OSError, InputError, *GZIP_ERRORS) as error:
+    except Exception as error:  # whatever a parser raises on odd bytes, the run goes on
         where = f"after {last}" if last else "before the first document"
-        yield rejected(item.source, f"reading stopped {where}: {failure_reason(error)}")
+        if isinstance(error, (OSError, InputError, *GZIP_ERRORS)):
+            yield rejected(item.source, f"reading stopped {where}: {failure_reason(error)}")
+        else:
+            reason = f"the {item.kind.upper()} reader failed: {type(error).__name__}: {error}"
+            yield rejected(item.source, f"reading stopped {where}: {reason}", failed=True)

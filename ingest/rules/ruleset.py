@@ -29,8 +29,10 @@ def shipped_rules_folder() -> Path:
     """The built-in rules: `rules/` beside the package in a checkout or an editable install,
     else the copy a wheel installs under `<prefix>/share/ingest/rules` (see pyproject.toml)."""
     checkout = Path(__file__).resolve().parent.parent.parent / "rules"
-    installed = [Path(base) / "share" / "ingest" / "rules"
-                 for base in (sysconfig.get_path("data"), site.USER_BASE or "")]
+    installed = [
+        Path(base) / "share" / "ingest" / "rules"
+        for base in (sysconfig.get_path("data"), site.USER_BASE or "")
+    ]
     for folder in (checkout, *installed):
         if (folder / "generic.yaml").is_file():
             return folder
@@ -98,6 +100,10 @@ class RuleSet:
                     ).encode()
                 )
         return sha.hexdigest()[:16]
+
+    def site_named(self, name: str | None) -> RuleFile | None:
+        """The site rule file called `name`, or None."""
+        return next((f for f in self.sites if f.name == name), None) if name else None
 
     def site_for(self, url: str | None, source: str, lines: Sequence[str]) -> RuleFile | None:
         """The first site file (in name order) that matches the document, if any."""

@@ -6,9 +6,10 @@ document (a `Removal` on a line, or a `Reject` on the document), never raised.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ingest.document import Document, Line, Removal
+from ingest.rules import Rule, RuleFile, RuleSet
 
 
 class Stage:
@@ -42,3 +43,32 @@ class LineStage(Stage):
     def judge(self, doc: Document, index: int, line: Line) -> tuple[str, str] | None:
         """Return (rule, reason) to remove `line`, or None to keep it."""
         raise NotImplementedError  # pragma: no cover - abstract
+
+
+class RuleStage(Stage):
+    """A stage driven by the rules of its own name (`chrome:`, `metadata:`, ... in rule files).
+
+    The rules in force depend on the document's site, so each stage compiles them into a plan
+    once per site and per worker process (compiled RE2 sets are not shipped between processes).
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._plans: dict[str | None, Any] = {}
+
+    def __getstate__(self) -> dict:
+        return {"rules": self.rules, "_plans": {}}
+
+    def compile(self, rules: list[Rule]) -> Any:
+        """The plan for one site's rules of this stage (site rules first, then generic)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def plan(self, site: RuleFile | None) -> Any:
+        key = site.name if site else None
+        if key not in self._plans:
+            self._plans[key] = self.compile(self.rules.rules_for(site, self.name))
+        return self._plans[key]
+
+    def matched_site(self, doc: Document) -> RuleFile | None:
+        """The site rule file the chrome stage matched to this document, if any."""
+        return self.rules.site_named(doc.site_rules)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.document import Document, Removal
-from ingest.rules import RegexSet, Rule, RuleFile, RuleSet
-from ingest.stages.base import Stage
+from ingest.rules import RegexSet, Rule
+from ingest.stages.base import RuleStage
 
 DEFAULT_REASONS = {
     "line": "a known chrome line",
@@ -106,23 +106,13 @@ class ChromePlan:
         return DEFAULT_REASONS[rule.kind].format(marker=marker[:60], end=end[:60])
 
 
-class Chrome(Stage):
+class Chrome(RuleStage):
     """Match the document to a site rule file, then apply its chrome rules and the generic ones."""
 
     name = "chrome"
 
-    def __init__(self, rules: RuleSet) -> None:
-        self.rules = rules
-        self._plans: dict[str | None, ChromePlan] = {}
-
-    def __getstate__(self) -> dict:
-        return {"rules": self.rules, "_plans": {}}  # plans are rebuilt in each worker
-
-    def plan(self, site: RuleFile | None) -> ChromePlan:
-        key = site.name if site else None
-        if key not in self._plans:
-            self._plans[key] = ChromePlan(self.rules.rules_for(site, "chrome"))
-        return self._plans[key]
+    def compile(self, rules: list[Rule]) -> ChromePlan:
+        return ChromePlan(rules)
 
     def __call__(self, doc: Document) -> Document:
         site = self.rules.site_for(doc.url, doc.source, [line.text for line in doc.lines])

@@ -10,10 +10,17 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ingest.dates import published_with_time
 from ingest.document import Document, Reject
 from ingest.stages.base import Stage
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+
+MAX_HTML_DEPTH = 256  # libxml2's limit without XML_PARSE_HUGE, which trafilatura leaves off
 
 
 class ExtractionTimeout(Exception):
@@ -39,6 +46,30 @@ def time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def parser_stopped(tree: HtmlElement | None) -> str | None:
+    """Why the HTML parser stopped before the end of the page, if it did.
+
+    libxml2 stops at a resource limit (256 levels of nesting, a 10 MB text node) and returns
+    what it read until then: extracting from that would drop the rest of the page unsaid.
+    """
+    if tree is None:
+        return None
+    for error in tree.getroottree().parser.error_log:
+        if error.type_name != "ERR_RESOURCE_LIMIT":
+            continue
+        if "depth" in error.message:
+            return (
+                f"the HTML is nested more than {MAX_HTML_DEPTH} elements deep (unclosed tags?), "
+                "where the HTML parser stops: a page it cannot read to the end is not extracted"
+            )
+        detail = error.message.strip().partition(", ")[0]  # drop libxml2's hint for coders
+        return (
+            f"the HTML parser stopped before the end of the page ({detail}): "
+            "a page it cannot read to the end is not extracted"
+        )
+    return None
+
+
 class Extract(Stage):
     """HTML → main text plus metadata. Plain-text documents pass through untouched."""
 
@@ -51,23 +82,30 @@ class Extract(Stage):
     def __call__(self, doc: Document) -> Document:
         if doc.kind != "html" or doc.html is None:
             return doc
-        from trafilatura import bare_extraction
+        from trafilatura import bare_extraction, load_html
 
         try:
             with time_budget(self.timeout):
-                result = bare_extraction(
-                    doc.html,
-                    url=doc.url,
-                    fast=self.fast,
-                    include_comments=False,
-                    include_tables=True,
-                    with_metadata=True,
-                    deduplicate=False,
-                )
+                tree = load_html(doc.html)
+                stopped = parser_stopped(tree)
+                result = None
+                if stopped is None:
+                    result = bare_extraction(
+                        tree,
+                        url=doc.url,
+                        fast=self.fast,
+                        include_comments=False,
+                        include_tables=True,
+                        with_metadata=True,
+                        deduplicate=False,
+                    )
         except ExtractionTimeout:
             doc.reject = Reject(self.name, f"extraction took longer than {self.timeout:g} s")
             return doc
         html, doc.html = doc.html, None
+        if stopped is not None:
+            doc.reject = Reject(self.name, stopped)
+            return doc
         if result is None or not (result.text or "").strip():
             doc.reject = Reject(self.name, "no main text found in the HTML page")
             return doc

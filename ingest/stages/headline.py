@@ -13,8 +13,8 @@ does not read as a headline.
 from __future__ import annotations
 
 from ingest.document import Document, Line, Removal
-from ingest.rules import RegexSet, Rule, RuleFile, RuleSet
-from ingest.stages.base import Stage
+from ingest.rules import RegexSet, Rule
+from ingest.stages.base import RuleStage
 from ingest.stages.metadata import fold, title_matches
 
 MAX_HEADING_CHARS = 80
@@ -48,26 +48,16 @@ class HeadlinePlan:
         return self.rules[hits[0]] if hits else None
 
 
-class Headline(Stage):
+class Headline(RuleStage):
     """Remove the title repeated in the body and blocks of other articles' headlines."""
 
     name = "headline"
 
-    def __init__(self, rules: RuleSet) -> None:
-        self.rules = rules
-        self._plans: dict[str | None, HeadlinePlan] = {}
-
-    def __getstate__(self) -> dict:
-        return {"rules": self.rules, "_plans": {}}  # RE2 sets are rebuilt in each worker
-
-    def plan(self, site: RuleFile | None) -> HeadlinePlan:
-        key = site.name if site else None
-        if key not in self._plans:
-            self._plans[key] = HeadlinePlan(self.rules.rules_for(site, "headline"))
-        return self._plans[key]
+    def compile(self, rules: list[Rule]) -> HeadlinePlan:
+        return HeadlinePlan(rules)
 
     def __call__(self, doc: Document) -> Document:
-        site = next((f for f in self.rules.sites if f.name == doc.site_rules), None)
+        site = self.matched_site(doc)
         lines = doc.lines
         if doc.title:
             title = fold(doc.title)

@@ -22,8 +22,8 @@ from typing import Any
 
 from ingest.dates import When, find_when, is_relative, leftover_words, parse_when
 from ingest.document import Document, Line, Removal
-from ingest.rules import RegexSet, Rule, RuleFile, RuleSet
-from ingest.stages.base import Stage
+from ingest.rules import RegexSet, Rule
+from ingest.stages.base import RuleStage
 from ingest.stages.classify import guess_stoplist
 
 KIND_ORDER = ("byline", "credit", "caption", "reading_time", "date")
@@ -215,26 +215,16 @@ def parse_date(text: str, rule: Rule, day_first: bool) -> When | None:
     return parse_when(text, day_first)
 
 
-class Metadata(Stage):
+class Metadata(RuleStage):
     """Lift title, authors, published and the other metadata lines out of the body."""
 
     name = "metadata"
 
-    def __init__(self, rules: RuleSet) -> None:
-        self.rules = rules
-        self._plans: dict[str | None, MetadataPlan] = {}
-
-    def __getstate__(self) -> dict:
-        return {"rules": self.rules, "_plans": {}}  # RE2 sets are rebuilt in each worker
-
-    def plan(self, site: RuleFile | None) -> MetadataPlan:
-        key = site.name if site else None
-        if key not in self._plans:
-            self._plans[key] = MetadataPlan(self.rules.rules_for(site, "metadata"))
-        return self._plans[key]
+    def compile(self, rules: list[Rule]) -> MetadataPlan:
+        return MetadataPlan(rules)
 
     def __call__(self, doc: Document) -> Document:
-        site = next((f for f in self.rules.sites if f.name == doc.site_rules), None)
+        site = self.matched_site(doc)
         plan = self.plan(site)
         day_first = not (AMBIGUOUS_DATE.search(doc.text) and looks_english(doc))
         kept = [index for index, line in enumerate(doc.lines) if line.kept]
