@@ -8,8 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import settings
 
+from ingest.cli import main
 from ingest.document import Document, Line
 from ingest.io.readers import ReadOptions, discover, read_documents
 from ingest.rules import RuleSet, parse_rule_text
@@ -71,6 +73,11 @@ def read_inputs(root: Path, options: ReadOptions | None = None) -> tuple[list[Do
         for doc in read_documents(item, options or ReadOptions(), skipped)
     ]
     return docs, skipped
+
+
+def run_cli(*args: object) -> Result:
+    """`ingest run ARGS --workers 1` in this process, so that a test's patches reach it."""
+    return CliRunner().invoke(main, ["run", *map(str, args), "--workers", "1"])
 
 
 class Explode(Stage):

@@ -118,8 +118,12 @@ def test_a_second_run_is_refused_and_sigterm_stops_cleanly(tmp_path: Path) -> No
     report = json.loads((out / "_report.json").read_text())
     assert report["status"] == "interrupted"
     assert not (out / "_SUCCESS").exists()
+    committed = sources(out)  # the stopped run published the part it was writing
+    assert report["written"] == len(committed) > 0
     rest = ingest(*args)
     assert rest.returncode == 0, rest.stderr
+    rerun = json.loads((out / "_report.json").read_text())
+    assert rerun["inputs"]["processed"] == len(EXPECTED) - len(committed)  # the state was saved
     assert sources(out) == EXPECTED
     assert (out / "_SUCCESS").exists()
 

@@ -282,3 +282,16 @@ def test_chrome_learned_from_thirty_pages_cleans_three_new_ones(tmp_path: Path) 
     run(Pipeline(), alone, tmp_path / "alone.jsonl", RunOptions(workers=1))
     for record in records(tmp_path / "alone.jsonl"):  # three pages alone reveal nothing
         assert not any(removal["stage"] == "repeats" for removal in record["removed"])
+
+
+def test_the_learned_output_does_not_depend_on_the_workers(tmp_path: Path) -> None:
+    files = {f"{site}/a{n:03d}.txt": page(site, n).text for site in SITES for n in range(12)}
+    files["alpenblatt/z-copy.txt"] = files["alpenblatt/a001.txt"]
+    root = write_tree(tmp_path / "in", files)
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}" / "clean.jsonl"
+        report = run(Pipeline(), root, out, RunOptions(workers=workers))
+        assert report.stats.removed["repeats"] > 0 and report.stats.duplicates == 1
+        outputs.append((out.read_bytes(), out.with_name("clean.rejects.jsonl").read_bytes()))
+    assert outputs[0] == outputs[1]

@@ -126,6 +126,16 @@ def test_counts_persist_and_each_document_counts_once(tmp_path: Path) -> None:
     assert again.chrome_profile(["a"])["a"].count(CHROME) == 15
 
 
+def test_copies_of_a_page_count_once(tmp_path: Path) -> None:
+    article = ["Harbour Gazette", "The ferry strike ended after nine days.", "Talks resume."]
+    copies = [doc_from_lines(*article, source=f"a/copy{n}.txt") for n in range(5)]
+    profiles = store(tmp_path)
+    assert profiles.add(counts_of(copies + docs("a", 15, "Harbour Gazette"))) == 16
+    found = profiles.chrome_profile(["a"])["a"]
+    assert (found.documents, found.count("Harbour Gazette")) == (16, 16)
+    assert found.count("Talks resume.") is None
+
+
 def test_stale_singletons_are_pruned_on_a_later_run(tmp_path: Path) -> None:
     limits = {"large_site": 4, "min_site_documents": 1}
     run(tmp_path, docs("a", 5, CHROME), **limits)
