@@ -288,21 +288,38 @@ def run_batch(pipeline: Any, input_dir: Path, output: Path, options: Any) -> Any
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @rules_option
+@click.option(
+    "--state",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A run's state database: show what the site's learned profile removes too.",
+)
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The input folder of that run, so the source and site match [default: FILE's folder].",
+)
 @click.option("--color/--no-color", default=None, help="Colour [default: on a terminal].")
-def explain(file: Path, rules_dirs: tuple[Path, ...], color: bool | None) -> None:
+def explain(
+    file: Path,
+    rules_dirs: tuple[Path, ...],
+    state: Path | None,
+    root: Path | None,
+    color: bool | None,
+) -> None:
     """Show every line of FILE with its fate: kept, removed (by which rule, and why), or lifted.
 
     \b
-    Example:
+    Examples:
       ingest explain drop/site/article.txt --rules my-rules/
+      ingest explain drop/site/article.txt --state out/clean.state.db --root drop/
     """
     from ingest.errors import IngestError
-    from ingest.explain import explain_document
+    from ingest.explain import explain_document, learned_from
     from ingest.pipeline import Pipeline
 
     pipeline = Pipeline(load_ruleset(rules_dirs))
     try:
-        doc = pipeline.process_file(file)
+        doc = pipeline.process_file(file, root, learned_from(state) if state else None)
     except IngestError as error:
         fail(str(error))
     click.echo(explain_document(doc), color=color)

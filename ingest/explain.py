@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
 import click
 
 from ingest.document import Document
+from ingest.profiles import ProfileStore, SiteProfile, site_key
 
 FIELDS = ("title", "authors", "published", "language", "url", "site", "encoding")
 
@@ -57,3 +62,17 @@ def metadata_item(item: tuple[str, object]) -> str:
     if isinstance(value, list):
         return f"{name} ({len(value)})"
     return f"{name}={value}"
+
+
+def learned_from(state: Path) -> Callable[[Document], dict[str, SiteProfile]]:
+    """Read a run's state (read-only) for the profile of a document's site, as a run's second
+    pass would see it, so that `ingest explain --state` shows learned removals too."""
+
+    def profiles(doc: Document) -> dict[str, SiteProfile]:
+        conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
+        try:
+            return ProfileStore(conn).chrome_profile([site_key(doc)])
+        finally:
+            conn.close()
+
+    return profiles

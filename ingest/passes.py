@@ -20,16 +20,10 @@ from dataclasses import dataclass, field
 from ingest.dedup import DedupSettings, Fingerprint, fingerprint
 from ingest.document import Document
 from ingest.io.readers import Input, read_documents
-from ingest.pipeline import Pipeline, RunStats
+from ingest.pipeline import Pipeline, RunStats, learned_index
 from ingest.profiles import LineCounts, SiteProfile
-from ingest.stages.base import Stage
 from ingest.stages.repeats import Repeats
 from ingest.state import content_hash
-
-
-def learned_index(stages: list[Stage]) -> int:
-    """Where the stages split: the index of `Repeats`, or the end when there is none."""
-    return next((i for i, stage in enumerate(stages) if isinstance(stage, Repeats)), len(stages))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from ingest import __version__
 from ingest.document import Document, Reject
 from ingest.io.readers import CONTAINERS, ReadOptions, discover, read_document
+from ingest.profiles import SiteProfile
 from ingest.rules import RuleSet, load_rules
 from ingest.stages.base import Stage
 from ingest.stages.chrome import Chrome
@@ -58,6 +59,12 @@ def build_stages(rules: RuleSet, settings: Settings) -> list[Stage]:
         Classify(),
         Language(max_chars=settings.language_chars),
     ]
+
+
+def learned_index(stages: list[Stage]) -> int:
+    """Where a run splits the stages into its two passes: the index of the learned `Repeats`
+    stage, which needs every document's lines first, or the end when there is none."""
+    return next((i for i, stage in enumerate(stages) if isinstance(stage, Repeats)), len(stages))
 
 
 @dataclass
@@ -160,8 +167,18 @@ class Pipeline:
             )
         return doc
 
-    def process_file(self, path: str | Path, root: str | Path | None = None) -> Document:
-        """Read and process one file; `source` is relative to `root` (default: its folder)."""
+    def process_file(
+        self,
+        path: str | Path,
+        root: str | Path | None = None,
+        learned: Callable[[Document], Mapping[str, SiteProfile]] | None = None,
+    ) -> Document:
+        """Read and process one file; `source` is relative to `root` (default: its folder).
+
+        `learned` gives the site profiles for the document once its site is known (after the
+        document-local stages), as a run's second pass would use them; without it the learned
+        stage removes nothing.
+        """
         path = Path(path).resolve()
         base = Path(root) if root is not None else path.parent
         found = [
@@ -177,7 +194,16 @@ class Pipeline:
                 "a JSONL or WARC file holds many documents: run it, then read the record",
                 str(path),
             )
-        return self.process(read_document(found[0], self.settings.read.max_bytes))
+        doc = read_document(found[0], self.settings.read.max_bytes)
+        if learned is None:
+            return self.process(doc)
+        split = learned_index(self.stages)
+        if split == len(self.stages):
+            return self.process(doc)
+        doc = self.apply(self.stages[:split], doc)
+        if doc.reject is None:
+            doc = self.apply([Repeats(learned(doc)), *self.stages[split + 1 :]], doc)
+        return self.finish(doc)
 
     def run(
         self,

@@ -43,3 +43,29 @@ def test_colour_on_request(tree) -> None:
     output = explain(tree, "--color")
     assert "\x1b[36m-> authors\x1b[0m" in output  # lifted lines in cyan
     assert "\x1b[" in output
+
+
+def test_explain_with_a_state_shows_what_the_site_profile_removes(tree, tmp_path) -> None:
+    from conftest import article
+
+    from ingest import Pipeline
+
+    chrome = "The Valley Courier is printed every Thursday with the news from all the villages."
+
+    def page(number: int) -> str:  # the repeated line sits inside the body: no rule names it
+        title, first, *rest = article(number).split("\n\n")
+        return "\n\n".join([title, first, chrome, *rest])
+
+    root = tree({f"courier/{n:02}.txt": page(n) for n in range(12)})
+    Pipeline().run(root, tmp_path / "out.jsonl", workers=1)
+    path = str(root / "courier" / "05.txt")
+    state = str(tmp_path / "out.state.db")
+    plain = CliRunner().invoke(main, ["explain", path, "--no-color"])
+    learned = CliRunner().invoke(
+        main, ["explain", path, "--state", state, "--root", str(root), "--no-color"]
+    )
+    assert learned.exit_code == 0, learned.output
+    assert f"kept  {chrome}" in plain.output
+    assert "removed [repeats] learned#repeated-line: appears in 12 of 12 documents" in (
+        learned.output
+    )
