@@ -179,7 +179,7 @@ def main() -> None:
 @click.option(
     "--fast-extraction/--full-extraction",
     default=None,
-    help="trafilatura's fast mode for HTML [default: full].",
+    help="trafilatura's fast mode (no fallback extractors) for HTML [default: fast].",
 )
 @jsonl_field_options
 def run(

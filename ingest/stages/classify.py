@@ -97,16 +97,23 @@ class Features:
     sentence: bool  # ends like a sentence
 
 
+LANGUAGE_SAMPLE_WORDS = 400
+
+
 def language_counts(texts: list[str]) -> tuple[list[int], bool]:
     """Stopword hits per supported language, and whether the text is mostly CJK."""
     masks = stoplists()
     seen: Counter[int] = Counter()
-    chars = cjk = 0
+    chars = cjk = words = 0
     for text in texts:
-        seen.update(masks.get(word, 0) for word in WORD.findall(text.casefold()))
+        found = WORD.findall(text.casefold())
+        seen.update(masks.get(word, 0) for word in found)
         sample = text[:200]
         chars += len(sample)
         cjk += sum(1 for char in sample if ord(char) > 0x2E7F and is_cjk(char))
+        words += len(found)
+        if words >= LANGUAGE_SAMPLE_WORDS:
+            break  # a few hundred words tell the language as well as the whole text
     counts = [0] * len(STOPLIST_LANGUAGES)
     for mask, number in seen.items():
         for bit in range(len(counts)):
@@ -326,7 +333,10 @@ class Classify(Stage):
         languages, cjk = document_languages(
             [text for text, line in zip(texts, lines, strict=True) if line.kept]
         )
-        feats = [features(text, languages, cjk) for text in texts]
+        feats = [
+            features(text, languages, cjk) if line.kept else Features(len(text), 0.0, False, False)
+            for text, line in zip(texts, lines, strict=True)
+        ]
         classes = [
             first_class(feat) if line.kept else "removed"
             for feat, line in zip(feats, lines, strict=True)
