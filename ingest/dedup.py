@@ -12,9 +12,13 @@ the later one is kept and names the earlier in `metadata["same_as"]`.
 
 Our own MinHash rather than datasketch: datasketch needs numpy and scipy (tens of MB) for what
 is here a few lines, and its LSH index persists only to Redis or Cassandra, while ours must
-live in the run's SQLite state. One SHAKE-128 digest per shingle gives all 64 hash values at
-once, so a 600-word body costs about 2 ms in pure Python. Signatures keep the low 16 bits of
-each minimum (b-bit MinHash): 128 bytes a document, and an accidental slot match of 1 in 65536.
+live in the run's SQLite state. It is one-permutation MinHash (Li, Owen and Zhang, 2012): one
+64-bit hash per shingle picks a slot and competes for that slot's minimum, instead of 64 hashes
+per shingle, and the slots no shingle reached borrow from their right-hand neighbour
+(rotation densification, Shrivastava and Li, 2014). That keeps the estimator of the share of
+shared shingles and costs a fraction of a millisecond for a 600-word body. Signatures keep the
+low 16 bits of each minimum (b-bit MinHash): 128 bytes a document, and an accidental slot match
+of 1 in 65536.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from ingest.profiles import site_key
 PERMUTATIONS = 64
 BANDS = 16
 ROWS = PERMUTATIONS // BANDS
-_HASHES = struct.Struct(f"<{PERMUTATIONS}I")
+_SLOT_BITS = PERMUTATIONS.bit_length() - 1  # PERMUTATIONS is a power of two
+_EMPTY = 1 << 64
+_ROTATION = 0x9E3779B97F4A7C15  # what a borrowed slot adds per step, so it differs from its donor
 _SIGNATURE = struct.Struct(f"<{PERMUTATIONS}H")
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS dedup_documents (
@@ -91,12 +97,27 @@ def fingerprint(doc: Document, settings: DedupSettings) -> Fingerprint:
         return Fingerprint(exact, None)
     width = settings.shingle
     shingles = {" ".join(words[i : i + width]) for i in range(len(words) - width + 1)}
-    rows = (
-        _HASHES.unpack(hashlib.shake_128(shingle.encode("utf-8")).digest(_HASHES.size))
-        for shingle in shingles
-    )
-    minima = [value & 0xFFFF for value in map(min, zip(*rows, strict=True))]
-    return Fingerprint(exact, _SIGNATURE.pack(*minima))
+    return Fingerprint(exact, minhash(shingles))
+
+
+def minhash(shingles: set[str]) -> bytes:
+    """The one-permutation MinHash signature of a set of shingles (see the module's docstring)."""
+    slots = [_EMPTY] * PERMUTATIONS
+    mask = PERMUTATIONS - 1
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+        slot, rest = value & mask, value >> _SLOT_BITS
+        if rest < slots[slot]:
+            slots[slot] = rest
+    if _EMPTY in slots:
+        donors = list(slots)
+        for slot in range(PERMUTATIONS):
+            if donors[slot] == _EMPTY:
+                step = next(
+                    s for s in range(1, PERMUTATIONS) if donors[(slot + s) & mask] != _EMPTY
+                )
+                slots[slot] = donors[(slot + step) & mask] + step * _ROTATION
+    return _SIGNATURE.pack(*(value & 0xFFFF for value in slots))
 
 
 def similarity(first: bytes, second: bytes) -> float:
