@@ -105,9 +105,9 @@ def help_time(runs: int = 10) -> dict[str, Any]:
         capture_output=True,
         text=True,
     ).stderr
-    rows = re.findall(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", trace)
-    top = sorted(((int(own), name) for own, _, _, name in rows), reverse=True)[:5]
-    total = next((int(cum) for _, cum, _, name in rows if name == "ingest.cli"), 0)
+    rows = re.findall(r"import time:\s+(\d+) \|\s+(\d+) \|\s+(\S+)", trace)
+    top = sorted(((int(own), name) for own, _, name in rows), reverse=True)[:5]
+    total = next((int(cum) for _, cum, name in rows if name == "ingest.cli"), 0)
     return {
         "median_s": round(median(times), 3),
         "max_s": round(max(times), 3),
@@ -147,16 +147,20 @@ def stage_seconds_from_report(folder: Path) -> dict[str, float] | None:
 
 
 def run_ingest(
-    corpus: Path, name: str, docs: int, size: int, workers: int, scratch: Path
-) -> tuple[Measurement, Path]:
-    """One `ingest run`, in a fresh folder: no state from an earlier run makes it incremental."""
-    out = fresh(scratch / "runs" / f"ingest-{name}-w{workers}")
+    corpus: Path, name: str, docs: int, size: int, workers: int, args: argparse.Namespace
+) -> Measurement:
+    """One `ingest run`, in a fresh folder: no state from an earlier run makes it incremental.
+
+    Its stage times come from its report; on HTML, its records are scored against the benchmark.
+    """
+    out = fresh(args.scratch / "runs" / f"ingest-{name}-w{workers}")
+    records = out / "records.jsonl"
     result = measure(
-        [INGEST, "run", corpus, "--output", out / "records.jsonl", "--workers", workers],
+        [INGEST, "run", corpus, "--output", records, "--workers", workers],
         tool="ingest", corpus=name, workers=workers, documents=docs, size=size,
         log=out / "ingest.log",
     )  # fmt: skip
-    result.outputs = count_lines([out / "records.jsonl"]) if (out / "records.jsonl").exists() else 0
+    result.outputs = count_lines([records]) if records.exists() else 0
     rejects = out / "records.rejects.jsonl"
     if rejects.exists():
         stages = Counter(
@@ -164,8 +168,27 @@ def run_ingest(
             for entry in map(json.loads, rejects.read_text(encoding="utf-8").splitlines())
         )
         result.notes += [f"rejected by {stage}: {n}" for stage, n in stages.most_common(3)]
+    result.stage_seconds = stage_seconds_from_report(out)
+    if name.startswith("html") and records.exists():
+        from ingest.evaluate import load_records
+
+        f1 = aeb_f1(load_records(records), args.aeb)
+        if f1 is not None:
+            result.notes.append(f"AEB body F1 (first copies): {f1:.3f}")
     flag_failure(result, out / "ingest.log")
-    return result, out
+    tidy(out)
+    return result
+
+
+def tidy(out: Path) -> None:
+    """Keep a run's logs and report, drop its outputs: 100,000 records take gigabytes."""
+    for path in out.iterdir():
+        if path.name.endswith((".log", "report.json")):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def flag_failure(result: Measurement, log: Path) -> None:
@@ -189,6 +212,7 @@ def run_trafilatura(
     # It names each output by a hash of its text, so identical copies share one file.
     result.outputs = sum(1 for path in (out / "text").rglob("*") if path.is_file())
     flag_failure(result, out / "trafilatura.log")
+    tidy(out)
     return result
 
 
@@ -210,6 +234,7 @@ def run_datatrove(
     if verdict.get("note"):
         result.notes.append(f"LanguageFilter left out: {verdict['note']}")
     flag_failure(result, log)
+    tidy(out)
     return result
 
 
@@ -266,13 +291,6 @@ def aeb_f1(records: dict[str, dict], aeb: Path) -> float | None:
     return evaluate(gold, pred).f1
 
 
-def f1_of_run(out: Path, aeb: Path) -> float | None:
-    from ingest.evaluate import load_records
-
-    records = out / "records.jsonl"
-    return aeb_f1(load_records(records), aeb) if records.exists() else None
-
-
 def stage_table(seconds: dict[str, float], docs: int, source: str) -> list[str]:
     total = sum(seconds.values()) or 1.0
     lines = [f"  per stage ({source}): ms/doc, share of stage time"]
@@ -315,12 +333,10 @@ def bench_text(args: argparse.Namespace, results: dict[str, Any]) -> list[Measur
     print(HEADER)
     runs = []
     for workers in sorted({1, args.workers}):
-        measured, out = run_ingest(
-            text, f"text-{args.size}", args.size, size, workers, args.scratch
-        )
+        measured = run_ingest(text, f"text-{args.size}", args.size, size, workers, args)
         runs.append(measured)
         print(row(measured))
-    reported = stage_seconds_from_report(out)
+    reported = runs[-1].stage_seconds
     if reported is not None:
         print(
             "\n".join(
@@ -362,12 +378,7 @@ def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -
         measured: dict[str, Measurement] = {}
         for tool in order:
             if tool == "ingest":
-                measured[tool], out = run_ingest(
-                    corpus.mirrored, name, docs, size, args.workers, args.scratch
-                )
-                f1 = f1_of_run(out, args.aeb)
-                if f1 is not None:
-                    measured[tool].notes.append(f"AEB body F1 (first copies): {f1:.3f}")
+                measured[tool] = run_ingest(corpus.mirrored, name, docs, size, args.workers, args)
             elif tool == "trafilatura":
                 measured[tool] = run_trafilatura(corpus.pages, name, docs, size, args)
             else:
@@ -387,7 +398,7 @@ def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -
             f"{len(paired)} paired round(s): {', '.join(f'{x:.2f}' for x in paired)})"
         )
     results["peer_ratios"] = ratios
-    reported = stage_seconds_from_report(out)
+    reported = rounds[-1]["ingest"].stage_seconds
     if reported is not None:
         print(
             "\n".join(stage_table(reported, docs, "last ingest run's report, wall time in workers"))
@@ -395,7 +406,7 @@ def bench_html(args: argparse.Namespace, results: dict[str, Any], peers: bool) -
     runs = [m for measured in rounds for m in measured.values()]
     if args.workers != 1:
         print("  scaling: ingest on 1 worker")
-        single, _ = run_ingest(corpus.mirrored, name, docs, size, 1, args.scratch)
+        single = run_ingest(corpus.mirrored, name, docs, size, 1, args)
         runs.append(single)
         print(row(single))
     return runs
@@ -428,7 +439,7 @@ def bench_scale(args: argparse.Namespace, before: Measurement) -> Measurement:
     big, size = text_corpus(args.scratch, args.scale)
     print(f"\n== memory as the corpus grows: {args.size} vs {args.scale} text documents")
     print(HEADER)
-    scaled, _ = run_ingest(big, f"text-{args.scale}", args.scale, size, args.workers, args.scratch)
+    scaled = run_ingest(big, f"text-{args.scale}", args.scale, size, args.workers, args)
     print(row(before))
     print(row(scaled))
     return scaled

@@ -96,6 +96,7 @@ class Measurement:
     exit_code: int
     outputs: int = 0  # records (or files) the tool wrote
     notes: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] | None = None  # from the tool's own report, if it has one
 
     @property
     def docs_per_s(self) -> float:
