@@ -16,6 +16,7 @@ import gzip
 import importlib.util
 import os
 import tempfile
+from abc import ABC, abstractmethod
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -83,7 +84,7 @@ def open_writer(path: str | Path, format: str | None = None) -> RecordWriter:
     return AtomicJsonl(path, compression=chosen.partition(".")[2] or None)
 
 
-class RecordWriter:
+class RecordWriter(ABC):
     """A temporary file beside `path`, renamed into place on commit.
 
     Subclasses encode records onto the temporary file: `start` opens their encoder, `write`
@@ -105,14 +106,17 @@ class RecordWriter:
         self.start(self._raw)
         return self
 
+    @abstractmethod
     def start(self, raw: IO[bytes]) -> None:
-        raise NotImplementedError
+        """Begin the format's stream on the open temporary file."""
 
+    @abstractmethod
     def write(self, record: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Add one record."""
 
+    @abstractmethod
     def finish(self) -> None:
-        raise NotImplementedError
+        """End the format's stream (footers, compressor frames); the file is still open."""
 
     def commit(self) -> None:
         """Finish, flush, sync and rename into place."""

@@ -6,19 +6,21 @@ document (a `Removal` on a line, or a `Reject` on the document), never raised.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from ingest.document import Document, Line, Removal
 from ingest.rules import Rule, RuleFile, RuleSet
 
 
-class Stage:
+class Stage(ABC):
     """One step of the pipeline. `name` is its label in provenance and statistics."""
 
     name: ClassVar[str]
 
+    @abstractmethod
     def __call__(self, doc: Document) -> Document:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """Process `doc` and return it, marked."""
 
     def __repr__(self) -> str:
         return f"<stage {self.name}>"
@@ -40,9 +42,9 @@ class LineStage(Stage):
                     line.removal = Removal(self.name, rule, reason)
         return doc
 
+    @abstractmethod
     def judge(self, doc: Document, index: int, line: Line) -> tuple[str, str] | None:
         """Return (rule, reason) to remove `line`, or None to keep it."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
 
 class RuleStage(Stage):
@@ -59,9 +61,9 @@ class RuleStage(Stage):
     def __getstate__(self) -> dict:
         return {"rules": self.rules, "_plans": {}}
 
+    @abstractmethod
     def compile(self, rules: list[Rule]) -> Any:
         """The plan for one site's rules of this stage (site rules first, then generic)."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def plan(self, site: RuleFile | None) -> Any:
         key = site.name if site else None
