@@ -40,7 +40,7 @@ PARTICLES = frozenset({
 # Words that make a "name" an organisation, which goes to metadata.source instead.
 ORGANISATION_WORDS = frozenset({
     "news", "press", "agency", "staff", "team", "desk", "editorial", "editors", "newsroom",
-    "service", "wire", "report", "reports", "online", "media", "associated", "reuters", "afp",
+    "service", "wire", "report", "reports", "online", "media", "associated", "afp",
     "dpa", "redaktion", "redaktionen", "agentur", "rédaction", "agence", "redacción", "agencia",
     "redazione", "agenzia", "redação", "agência", "redactie"
 })  # fmt: skip
