@@ -284,33 +284,3 @@ def is_relative(text: str) -> bool:
     joined = _JOINER.match(rest)
     time = _TIME.match(rest, joined.end()) if joined else None
     return time is not None and not rest[time.end() :].strip()
-
-
-_HTML_DATES = re.compile(
-    r"""<meta\b[^>]*?\b(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|
-        og:published_time|datePublished|publish[-_]?date|pubdate|parsely-pub-date|
-        dc\.date\.issued|dcterms\.created)["'][^>]*?\bcontent\s*=\s*["']([^"']{10,40})["']
-      | <meta\b[^>]*?\bcontent\s*=\s*["']([^"']{10,40})["'][^>]*?\b(?:property|name|itemprop)
-        \s*=\s*["'](?:article:published_time|og:published_time|datePublished)["']
-      | "datePublished"\s*:\s*"([^"]{10,40})"
-      | <time\b[^>]*?\bdatetime\s*=\s*["']([^"']{10,40})["']
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-def published_with_time(html: str, day: str | None) -> str | None:
-    """`day` ("2024-06-11", as trafilatura gives it) with the time the page states for it.
-
-    trafilatura keeps the date only; a page's own publication timestamp (meta tags, JSON-LD,
-    <time datetime>) for the same day adds the time and the offset. Returns `day` unchanged when
-    the page states no time for that day.
-    """
-    if not day or len(day) != 10:
-        return day
-    for match in _HTML_DATES.finditer(html, 0, 500_000):
-        value = next(group for group in match.groups() if group)
-        found = find_when(value)
-        if found is not None and found.when.hour is not None and found.when.iso()[:10] == day:
-            return found.when.iso()
-    return day

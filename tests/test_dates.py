@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.dates import find_when, is_relative, parse_when, published_with_time
+from ingest.dates import find_when, is_relative, parse_when
 
 
 @pytest.mark.parametrize(
@@ -97,16 +97,3 @@ def test_relative_dates_are_recognised(text: str) -> None:
 def test_a_plain_date_is_not_relative() -> None:
     assert not is_relative("October 30, 2024")
     assert not is_relative("3 heures de route")
-
-
-def test_the_html_timestamp_adds_the_time_to_the_same_day() -> None:
-    html = (
-        '<meta property="article:published_time" content="2024-06-11T14:05:00+02:00">'
-        '<time datetime="2024-06-12T09:00">'
-    )
-    assert published_with_time(html, "2024-06-11") == "2024-06-11T14:05+02:00"
-    assert published_with_time(html, "2024-06-12") == "2024-06-12T09:00"
-    assert published_with_time(html, "2024-06-13") == "2024-06-13"  # no time for that day
-    assert published_with_time(html, None) is None
-    ld = '<script type="application/ld+json">{"datePublished": "2024-06-11T08:30:00Z"}</script>'
-    assert published_with_time(ld, "2024-06-11") == "2024-06-11T08:30+00:00"

@@ -1,7 +1,8 @@
 """Main-text extraction for HTML with trafilatura, under a time budget per document.
 
 The extracted text then flows through the same line-level stages as plain text. The page's own
-metadata (title, author, date, url, site name) seeds the record; later stages may refine it.
+metadata (title, author, date, url, site name: `ingest.pagemeta`) seeds the record; later
+stages may refine it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ingest.dates import published_with_time
 from ingest.document import Document, Reject
+from ingest.pagemeta import page_metadata
 from ingest.stages.base import Stage
 
 if TYPE_CHECKING:
@@ -88,33 +89,33 @@ class Extract(Stage):
             with time_budget(self.timeout):
                 tree = load_html(doc.html)
                 stopped = parser_stopped(tree)
-                result = None
+                result = page = None
                 if stopped is None:
+                    page = page_metadata(tree, doc.url)  # first: trafilatura may prune the tree
                     result = bare_extraction(
                         tree,
                         url=doc.url,
                         fast=self.fast,
                         include_comments=False,
                         include_tables=True,
-                        with_metadata=True,
+                        with_metadata=False,
                         deduplicate=False,
                     )
         except ExtractionTimeout:
             doc.reject = Reject(self.name, f"extraction took longer than {self.timeout:g} s")
             return doc
-        html, doc.html = doc.html, None
+        doc.html = None
         if stopped is not None:
             doc.reject = Reject(self.name, stopped)
             return doc
-        if result is None or not (result.text or "").strip():
+        if page is None or result is None or not (result.text or "").strip():
             doc.reject = Reject(self.name, "no main text found in the HTML page")
             return doc
         doc.text = result.text
-        doc.title = doc.title or result.title or None
-        if result.author and not doc.authors:
-            doc.authors = [name.strip() for name in result.author.split(";") if name.strip()]
-        doc.published = doc.published or published_with_time(html, result.date) or None
-        doc.url = doc.url or result.url or None
-        if result.sitename:
-            doc.metadata.setdefault("sitename", result.sitename)
+        doc.title = doc.title or page.title
+        doc.authors = doc.authors or page.authors
+        doc.published = doc.published or page.published
+        doc.url = doc.url or page.url
+        if page.sitename:
+            doc.metadata.setdefault("sitename", page.sitename)
         return doc
