@@ -63,7 +63,7 @@ class LocalExecutor:
                 yield fn(context, item)
             return
         mp = multiprocessing.get_context("forkserver")
-        mp.set_forkserver_preload(["ingest.passes"])
+        mp.set_forkserver_preload(["ingest.passes", "ingest.executors.preload"])
         pool = ProcessPoolExecutor(
             self.workers, mp_context=mp, initializer=_start_worker, initargs=(fn, context)
         )
