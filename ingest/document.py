@@ -28,6 +28,10 @@ class Removal:
     reason: str
     field: str | None = None
 
+    def __reduce__(self) -> tuple[type[Removal], tuple[Any, ...]]:
+        """Pickled as constructor arguments: see `Line.__reduce__`."""
+        return Removal, (self.stage, self.rule, self.reason, self.field)
+
 
 @dataclass(slots=True)
 class Line:
@@ -46,6 +50,11 @@ class Line:
     @property
     def kept(self) -> bool:
         return self.removal is None
+
+    def __reduce__(self) -> tuple[type[Line], tuple[Any, ...]]:
+        """Pickled as constructor arguments. Documents cross a process boundary four times in a
+        run, with a `Line` per paragraph: this dumps twice as fast as slot by slot."""
+        return Line, (self.text, self.lineno, self.span, self.removal, self.keep_rule)
 
 
 @dataclass(slots=True, frozen=True)

@@ -5,8 +5,11 @@ for itself: 0.5 s of CPU and ~65 MB each time. Loaded once in the fork server, t
 inherit them (pages shared copy-on-write). Importing this module is the loading.
 """
 
+import gc
+
 import trafilatura  # noqa: F401  (the import is the point)
 
 from ingest.stages.language import load_profiles
 
 load_profiles()
+gc.freeze()  # keep the collector off these objects, so their pages stay shared with the workers
