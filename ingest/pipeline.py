@@ -16,7 +16,7 @@ from typing import Any
 
 from ingest import __version__
 from ingest.document import Document, Reject
-from ingest.io.readers import CONTAINERS, ReadOptions, discover, read_document
+from ingest.io.readers import CONTAINERS, ReadOptions, read_document, walk
 from ingest.profiles import SiteProfile
 from ingest.rules import RuleSet, load_rules
 from ingest.stages.base import Stage
@@ -181,12 +181,15 @@ class Pipeline:
         """
         path = Path(path).resolve()
         base = Path(root) if root is not None else path.parent
-        found = [
-            item
-            for item in discover(base).inputs
-            if Path(item.path).resolve() == path and item.kind not in CONTAINERS
-        ]
-        if not found:
+        found = next(
+            (
+                item
+                for item in walk(base)  # stops at the file: its folder may hold many more
+                if Path(item.path).resolve() == path and item.kind not in CONTAINERS
+            ),
+            None,
+        )
+        if found is None:
             from ingest.errors import InputError
 
             raise InputError(
@@ -194,7 +197,7 @@ class Pipeline:
                 "a JSONL or WARC file holds many documents: run it, then read the record",
                 str(path),
             )
-        doc = read_document(found[0], self.settings.read.max_bytes)
+        doc = read_document(found, self.settings.read.max_bytes)
         if learned is None:
             return self.process(doc)
         split = learned_index(self.stages)

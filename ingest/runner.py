@@ -2,15 +2,21 @@
 
 In order, under the state's lock (a second run exits at once with code 3):
 1. recover what a crashed run left (`ingest.io.output.recover`);
-2. plan: discover the inputs and keep the new, changed and failed ones (all of them with
-   `full`, after a rules or pipeline change, or when the output is not the one the state knows);
-3. pass one on the executor (`ingest.passes.first_pass`), shards in a stable order: documents
-   are spooled to disk, and their line keys added to the site profiles, one transaction a shard;
+2. plan: walk the inputs and keep the new, changed and failed ones (all of them with
+   `full`, after a rules or pipeline change, or when the output is not the one the state knows),
+   streamed in source order into the state's `temp.plan`, in batches;
+3. pass one on the executor (`ingest.passes.first_pass`), shards read from the plan page by
+   page as the executor asks for them: documents are spooled to disk, and their line keys added
+   to the site profiles, one transaction a shard;
 4. pass two on the executor (`second_pass`), fed from the spool in the same order; then, in the
    driver and in source order: duplicates, counts, and the parts, each published with its
    sources in the two-phase commit of `ingest.io.output`;
 5. close: a FILE output's one part, or a DIR output's manifest then `_SUCCESS`; `report.json`.
-At most `workers × 2` shards are in flight and one part is open, so memory stays bounded.
+At most `workers × 2` shards are in flight and one part is open, so memory stays bounded: the
+driver holds no list or set of the run's inputs. Which inputs the run found and kept is in
+`temp.plan` (the gone ones, the FILE output's carried entries, the counts are asked of it), and
+the inputs an open part covers are staged in the state as they are written, in the part's own
+transaction.
 
 The cross-document pass (ingest/profiles.py, ingest/stages/repeats.py, ingest/dedup.py) plugs
 in through this interface, and only this:
@@ -47,6 +53,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import logging
 import os
 import pickle
@@ -79,7 +86,7 @@ from ingest.io.output import (
     recover,
     write_atomic,
 )
-from ingest.io.readers import discover
+from ingest.io.readers import Input, walk
 from ingest.passes import Learned, Read, Todo, first_pass, second_pass
 from ingest.pipeline import Pipeline, RunStats
 from ingest.profiles import ProfileStore
@@ -92,6 +99,7 @@ EXIT_OK = 0
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
 TEST_DELAY = "INGEST_TEST_SECONDS_PER_DOCUMENT"
+PLAN_BATCH = 1000  # inputs written to the plan, or read back from it, at a time
 
 
 @dataclass(frozen=True)
@@ -233,9 +241,9 @@ class Run:
             workers=options.workers or os.cpu_count() or 1,
             started=now(),
         )
-        self.kept: set[str] = set()  # inputs whose committed output stands
-        self.current: set[str] = set()
-        self.deleted: list[str] = []
+        self.todo = 0  # inputs to process; which ones, the state's plan says
+        self.kept = 0  # inputs whose committed output stands
+        self.deleted = 0  # committed inputs gone from the folder
         self.part: PartWriter | None = None
         self.parts = 0
         self.carry: list[Carry] = []
@@ -253,17 +261,17 @@ class Run:
             for message in recover(self.state, self.layout):
                 logger.warning("%s", message)
             self.state.begin_run(self.id)
-            todos = self.plan()
-            if todos:
+            self.plan()
+            if self.todo:
                 executor = make_executor(
                     self.options.executor, self.options.workers, self.options.address
                 )
                 self.report.workers = executor.workers
                 self.stop.arm()
                 try:
-                    spooled = self.first(executor, todos)
+                    shards = self.first(executor)
                     if self.stop.signal is None:
-                        self.second(executor, spooled)
+                        self.second(executor, shards)
                 finally:
                     executor.close()
             return self.close()
@@ -286,10 +294,11 @@ class Run:
         finally:
             shutil.rmtree(self.spool, ignore_errors=True)
 
-    def plan(self) -> list[Todo]:
-        """Which inputs to process: the new, the changed, and those that failed."""
-        found = discover(self.folder, self.layout.exclude())
-        self.stats.skipped.update(found.skipped)
+    def plan(self) -> None:
+        """Which inputs to process: the new, the changed, and those that failed.
+
+        They go to the state's plan as the walk finds them, never into a list.
+        """
         identity, ours = self.state.meta("output"), output_identity(self.layout)
         full = self.full = self.options.full or identity != ours
         if not self.layout.folder and self.layout.format not in CARRIED_FORMATS:
@@ -299,74 +308,103 @@ class Run:
         if self.layout.folder and identity != ours:
             with self.state.transaction():  # before any part: parts commit against this output
                 self.state.set_meta("output", ours)
-        todos = []
-        for item in found.inputs:
-            self.current.add(item.source)
-            stat = stat_key(item)
-            row = None if full else self.state.source(item.source)
-            if row is None or row.digest != self.digest or row.retry:
-                todos.append(Todo(item, stat))
-            elif row.stat != stat:
-                todos.append(Todo(item, stat, row.hash))
-            else:
-                self.kept.add(item.source)
-        self.deleted = [s for s in self.state.sources() if s not in self.current]
-        self.report.discovered = len(found.inputs)
-        self.report.deleted = len(self.deleted)
+        self.state.start_plan()
+        found = walk(self.folder, self.layout.exclude(), self.stats.skipped)
+        while batch := list(itertools.islice(found, PLAN_BATCH)):
+            todos: list[tuple[Input, str, str | None]] = []
+            kept = []
+            for item in batch:
+                stat = stat_key(item)
+                row = None if full else self.state.source(item.source)
+                if row is None or row.digest != self.digest or row.retry:
+                    todos.append((item, stat, None))
+                elif row.stat != stat:
+                    todos.append((item, stat, row.hash))
+                else:
+                    kept.append(item.source)
+            with self.state.transaction():
+                self.state.add_plan(todos, kept)
+            self.report.discovered += len(batch)
+            self.todo += len(todos)
+            self.kept += len(kept)
+        self.deleted = self.report.deleted = self.state.count_gone()
         logger.info(
             "run %s: %d inputs, %d to process, %d unchanged, %d gone",
             self.id,
-            len(found.inputs),
-            len(todos),
-            len(self.kept),
-            len(self.deleted),
+            self.report.discovered,
+            self.todo,
+            self.kept,
+            self.deleted,
             extra={"fields": {"run": self.id, "event": "planned"}},
         )
-        return todos
 
-    def first(self, executor: Executor, todos: list[Todo]) -> list[Path]:
-        """Pass one; returns the spool files, in order. Profiles are committed shard by shard."""
+    def shards(self) -> Iterator[list[Todo]]:
+        """The plan's inputs to process, in source order and in shards, read as they are asked."""
         size = self.pipeline.settings.shard_size
-        shards = [todos[i : i + size] for i in range(0, len(todos), size)]
+        todos = self.todos()
+        while shard := list(itertools.islice(todos, size)):
+            yield shard
+
+    def todos(self) -> Iterator[Todo]:
+        """The plan's inputs to process, read back a page at a time: a page is all it holds."""
+        after = 0
+        while page := self.state.planned(after, PLAN_BATCH):
+            after = page[-1][0]
+            for _, item, stat, known in page:
+                yield Todo(item, stat, known)
+
+    def first(self, executor: Executor) -> int:
+        """Pass one; returns how many shards there were (their spool files are numbered).
+
+        Profiles are committed shard by shard.
+        """
         self.spool.mkdir(parents=True, exist_ok=True)
-        spooled = []
-        progress = Progress("pass 1/2", len(todos), self.options.progress)
-        with contextlib.closing(executor.map(first_pass, self.pipeline, shards)) as results:
+        shards = 0
+        progress = Progress("pass 1/2", self.todo, self.options.progress)
+        with contextlib.closing(executor.map(first_pass, self.pipeline, self.shards())) as results:
             for number, result in enumerate(results):
+                shards = number + 1
                 with self.state.transaction():
                     self.store.add(result.counts)
                     for read in result.reads:
                         if read.unchanged:
                             self.state.touch(read.source, read.stat)
-                            self.kept.add(read.source)
+                            self.state.keep(read.source)
+                            self.kept += 1
                 self.sites.update(site for _, site, _ in result.counts.documents)
                 self.stats.merge(result.stats)  # what containers skipped, time per stage
                 reads = [read for read in result.reads if not read.unchanged]
                 if reads:
-                    path = self.spool / f"{number:06d}.pickle"
+                    path = self.spool_file(number)
                     with open(path, "wb") as handle:
                         pickle.dump((reads, result.docs), handle, pickle.HIGHEST_PROTOCOL)
-                    spooled.append(path)
                 progress.advance(len(result.reads), len(result.docs))
                 if self.stop.signal is not None:
                     break
         progress.close()
-        return spooled
+        return shards
 
-    def second(self, executor: Executor, spooled: list[Path]) -> None:
+    def spool_file(self, number: int) -> Path:
+        """Where pass one leaves shard `number` for pass two (none if all its inputs were kept)."""
+        return self.spool / f"{number:06d}.pickle"
+
+    def second(self, executor: Executor, shards: int) -> None:
         """Pass two, then duplicates and writing in the driver, in source order."""
         learned = Learned(self.pipeline, self.store.chrome_profile(self.sites), DedupSettings())
         queue: deque[list[Read]] = deque()
 
         def feed() -> Iterator[list[Document]]:
-            for path in spooled:
+            for number in range(shards):
+                path = self.spool_file(number)
+                if not path.exists():
+                    continue
                 with open(path, "rb") as handle:
                     reads, docs = pickle.load(handle)
                 path.unlink()
                 queue.append(reads)
                 yield docs
 
-        total = self.report.discovered - len(self.kept)
+        total = self.report.discovered - self.kept
         progress = Progress("pass 2/2", total, self.options.progress)
         with contextlib.closing(executor.map(second_pass, learned, feed())) as results:
             for result in results:
@@ -430,28 +468,20 @@ class Run:
             self.state.begin()
             folder = self.layout.folder
             name = f"{self.id}-{self.parts:05d}" if folder else self.id
-            self.part = PartWriter(self.layout, name, self.parts, self.id, not folder)
+            self.part = PartWriter(self.state, self.layout, name, self.parts, self.id, not folder)
             if not folder:
                 self.carry = [
-                    Carry(
-                        self.layout.output, self.layout.format, "records", self.current, self.kept
-                    ),
-                    Carry(
-                        self.layout.rejects,
-                        self.layout.rejects_format,
-                        "rejects",
-                        self.current,
-                        self.kept,
-                    ),
+                    Carry(self.layout.output, self.layout.format, "records", self.state),
+                    Carry(self.layout.rejects, self.layout.rejects_format, "rejects", self.state),
                 ]
         return self.part
 
     def publish_part(self) -> None:
         assert self.part is not None
-        row = self.part.seal()
-        rows, self.part = self.part.rows, None
+        row, inputs = self.part.seal(), self.part.inputs
+        self.part = None
         then = self.file_committed if not self.layout.folder else lambda: None
-        publish(self.state, self.layout, row, rows, then)
+        publish(self.state, self.layout, row, then)
         self.report.parts.append(row.name)
         self.parts += 1
         logger.info(
@@ -459,7 +489,7 @@ class Run:
             row.files[0]["final"],
             row.records,
             row.rejects,
-            len(rows),
+            inputs,
             extra={"fields": {"run": self.id, "event": "published", "part": row.name}},
         )
 
@@ -467,7 +497,7 @@ class Run:
         """Publish what is complete, announce the run, write the report; set the exit code."""
         report = self.report
         interrupted = self.stop.signal is not None
-        if self.layout.folder and self.part is not None and self.part.rows:
+        if self.layout.folder and self.part is not None and self.part.inputs:
             self.publish_part()
         elif interrupted:
             self.abandon()  # a FILE output is one commit: the previous file stays as it was
@@ -476,7 +506,7 @@ class Run:
             for carry in self.carry:
                 carry.copy_until(part, None)
             self.publish_part()
-        report.unchanged = len(self.kept)
+        report.unchanged = self.kept
         report.finished = now()
         report.stats.seconds = time.perf_counter() - self.clock
         if interrupted:
@@ -489,7 +519,7 @@ class Run:
 
         def record() -> None:
             if not interrupted:
-                self.state.forget(self.deleted)
+                self.state.forget_gone()
             self.state.end_run(self.id, report.status, report.exit_code, summary)
 
         if self.layout.folder and not interrupted:
@@ -504,8 +534,7 @@ class Run:
 
     def file_committed(self) -> None:
         """In the FILE output's commit: forget gone inputs, remember the file as written."""
-        self.state.forget(self.deleted)
-        self.deleted = []
+        self.state.forget_gone()
         self.state.set_meta("output", output_identity(self.layout))
 
     def manifest(self, summary: dict[str, Any]) -> dict[str, Any]:
@@ -516,7 +545,7 @@ class Run:
             "finished": summary["finished"],
             "input": summary["input"],
             "inputs": summary["inputs"],
-            "deleted": self.deleted,
+            "deleted": list(self.state.gone()),
             "counts": {k: summary[k] for k in ("documents", "written", "rejected", "failed")},
             "status": summary["status"],
             "parts": [

@@ -8,6 +8,11 @@ What it records, and why:
 - `parts` and `pending`: the two-phase commit of output files (see `ingest/io/output.py`). A
   part's sources move from `pending` to `sources` in the transaction that marks it published.
 - `runs`: one row per run with its report, and the manifest of the runs that completed.
+- `temp.plan`, for the run only (a TEMP table, gone with the connection): every input the run
+  found, in source order, and whether its output stands or it is to be processed. The driver
+  asks it instead of holding the inputs in memory, which a corpus of millions would not fit.
+  It is a file (a few hundred bytes an input) in SQLite's temporary folder: `SQLITE_TMPDIR`, else
+  `TMPDIR`, else `/var/tmp`.
 Site profiles and duplicate signatures live in the same database (`ingest/profiles.py`,
 `ingest/dedup.py`) and write in the runner's transactions; both are idempotent per document, so
 a run that crashed after counting a document never counts it twice.
@@ -57,6 +62,14 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 SCHEMA_VERSION = "1"
+PLAN = (
+    "PRAGMA temp_store = FILE",  # on disk whatever the build's default: it is as long as the run
+    "DROP TABLE IF EXISTS temp.plan",
+    "CREATE TEMP TABLE plan (source TEXT NOT NULL, kept INTEGER NOT NULL, path BLOB, "
+    "kind TEXT, compressed INTEGER, sidecar BLOB, problem TEXT, stat TEXT, known TEXT)",
+    "CREATE INDEX temp.plan_source ON plan (source)",
+)
+GONE = "FROM sources WHERE source NOT IN (SELECT source FROM temp.plan)"
 
 
 def now() -> str:
@@ -157,21 +170,77 @@ class State:
         """The file was touched but its bytes are the same: remember the new fast path."""
         self.conn.execute("UPDATE sources SET stat = ? WHERE source = ?", (stat, source))
 
-    def forget(self, sources: list[str]) -> None:
+    # The run's plan (`temp.plan`): its inputs on disk, so that memory does not grow with them.
+
+    def start_plan(self) -> None:
+        """An empty plan for this run."""
+        for statement in PLAN:
+            self.conn.execute(statement)
+
+    def add_plan(self, todos: list[tuple[Input, str, str | None]], kept: list[str]) -> None:
+        """Inputs found, in source order: (input, stat, hash as committed) to do, and the kept."""
+        self.conn.executemany(
+            "INSERT INTO temp.plan VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)",
+            [(item.source, *input_columns(item), stat, known) for item, stat, known in todos],
+        )
+        self.conn.executemany(
+            "INSERT INTO temp.plan (source, kept) VALUES (?, 1)", [(source,) for source in kept]
+        )
+
+    def planned(self, after: int, limit: int) -> list[tuple[int, Input, str, str | None]]:
+        """Up to `limit` inputs to do after plan row `after`: (row, input, stat, known hash)."""
+        rows = self.conn.execute(
+            "SELECT rowid, path, source, kind, compressed, sidecar, problem, stat, known "
+            "FROM temp.plan WHERE rowid > ? AND path IS NOT NULL ORDER BY rowid LIMIT ?",
+            (after, limit),
+        )
+        return [
+            (
+                row,
+                Input(os.fsdecode(path), source, kind, bool(gz), fs_str(sidecar), why),
+                stat,
+                known,
+            )
+            for row, path, source, kind, gz, sidecar, why, stat, known in rows
+        ]
+
+    def keep(self, source: str) -> None:
+        """A planned input's bytes turned out unchanged: its output stands after all."""
+        self.conn.execute("UPDATE temp.plan SET kept = 1 WHERE source = ?", (source,))
+
+    def in_plan(self, source: str) -> bool | None:
+        """None if `source` is not an input of this run; else whether its output stands."""
+        row = self.conn.execute(
+            "SELECT MAX(kept) FROM temp.plan WHERE source = ?", (source,)
+        ).fetchone()
+        return None if row[0] is None else bool(row[0])
+
+    def gone(self) -> Iterator[str]:
+        """Committed inputs that this run did not find, in source order."""
+        for (source,) in self.conn.execute(f"SELECT source {GONE} ORDER BY source"):
+            yield source
+
+    def count_gone(self) -> int:
+        return int(self.conn.execute(f"SELECT COUNT(*) {GONE}").fetchone()[0])
+
+    def forget_gone(self) -> None:
         """Inputs that are gone from the folder: a file added back later is new again."""
-        self.conn.executemany("DELETE FROM sources WHERE source = ?", [(s,) for s in sources])
+        self.conn.execute(f"DELETE {GONE}")
 
     # The two-phase commit of a part (see ingest/io/output.py for the order of steps).
 
-    def stage_part(self, part: PartRow, rows: list[SourceRow], run: str) -> None:
-        """Phase one, in the caller's transaction: the part and its sources, not yet published."""
+    def stage_source(self, part: str, row: SourceRow, run: str) -> None:
+        """An input whose documents are all in `part`: it commits with the part (see below)."""
+        self.conn.execute(
+            f"INSERT INTO pending (part, {SOURCE_COLUMNS}, run) VALUES (?, {'?, ' * 8}?)",
+            (part, *astuple(row), run),
+        )
+
+    def stage_part(self, part: PartRow) -> None:
+        """Phase one, in the transaction that staged the part's sources: not yet published."""
         self.conn.execute(
             "INSERT INTO parts VALUES (?, ?, 'pending', ?, ?, ?, NULL)",
             (part.name, part.run, json.dumps(part.files), part.records, part.rejects),
-        )
-        self.conn.executemany(
-            f"INSERT INTO pending (part, {SOURCE_COLUMNS}, run) VALUES (?, {'?, ' * 8}?)",
-            [(part.name, *astuple(row), run) for row in rows],
         )
 
     def publish_part(self, name: str) -> None:
@@ -230,6 +299,19 @@ class State:
         yield from self.conn.execute(
             "SELECT run, manifest FROM runs WHERE manifest IS NOT NULL ORDER BY run"
         )
+
+
+def input_columns(item: Input) -> tuple[bytes, str, bool, bytes | None, str | None]:
+    """An input's path, kind, compression, sidecar and problem, for the plan.
+
+    Paths as bytes: a file name need not be UTF-8, and SQLite text must be.
+    """
+    sidecar = os.fsencode(item.sidecar) if item.sidecar is not None else None
+    return os.fsencode(item.path), item.kind, item.compressed, sidecar, item.problem
+
+
+def fs_str(path: bytes | None) -> str | None:
+    return os.fsdecode(path) if path is not None else None
 
 
 def stat_key(item: Input) -> str:

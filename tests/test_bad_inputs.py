@@ -16,10 +16,11 @@ import random
 import re
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 import pytest
 import trafilatura
@@ -156,24 +157,23 @@ def junk_run(tmp_path_factory: pytest.TempPathFactory) -> JunkRun:
     root = tmp_path_factory.mktemp("junk") / "in"
     junk_files(root)
     reads: dict[str, list[int]] = defaultdict(list)
-    real_open_input, real_discover = readers.open_input, readers.discover
+    real_open_input, real_walk = readers.open_input, readers.walk
 
     def open_input(item: Input) -> SpiedStream:
         if item.source == "locked.txt":
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), item.path)
         return SpiedStream(real_open_input(item), reads[item.source])
 
-    def discover(*args: object, **kwargs: object) -> readers.Discovery:
-        found = real_discover(*args, **kwargs)
+    def walk(*args: Any, **kwargs: Any) -> Iterator[Input]:
+        yield from real_walk(*args, **kwargs)
         (root / "vanishing.txt").unlink()  # gone between listing and reading
-        return found
 
     out = root.parent / "out.jsonl"
     rejects = root.parent / "rejects.jsonl"
     pipeline = Pipeline(settings=Settings(read=ReadOptions(max_bytes=CAP)))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(readers, "open_input", open_input)
-        patch.setattr("ingest.runner.discover", discover)
+        patch.setattr("ingest.runner.walk", walk)
         report = run(pipeline, root, out, RunOptions(rejects=rejects, workers=1))
     return JunkRun(
         rejects={entry["source"]: entry for entry in map(json.loads, rejects.open())},

@@ -1,22 +1,32 @@
-"""The runner in-process: incremental state, parts and manifests, crash recovery, the lock."""
+"""The runner in-process: incremental state, parts and manifests, crash recovery, the lock.
+
+And streaming: discovery, plan and parts hold no list of the run's inputs, so the driver's memory
+does not grow with the corpus, while what the run decides from the whole corpus (the order, the
+carried entries of a FILE output, the inputs gone from the folder) stays right.
+"""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Explode, article, write_tree
 
-from ingest import Pipeline
+from ingest import Pipeline, Settings
+from ingest import runner as runner_module
 from ingest.errors import LockedError
 from ingest.io import output
 from ingest.io.output import Layout, checksum, entries
+from ingest.io.readers import Input, discover, walk
 from ingest.rules import load_rules
-from ingest.runner import RunOptions, run
-from ingest.state import RunLock, State
+from ingest.runner import Run, RunOptions, run
+from ingest.state import RunLock, SourceRow, State
 
 
 def corpus(root: Path, count: int, start: int = 0, folder: str = "site") -> Path:
@@ -242,5 +252,170 @@ def test_the_state_is_wal_and_records_each_run(tmp_path: Path) -> None:
         assert state.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         status = state.conn.execute("SELECT status FROM runs WHERE run = ?", (report.run,))
         assert status.fetchone() == ("ok",)
+    finally:
+        state.close()
+
+
+NAMES = [
+    "a.txt",
+    "a b.txt",
+    "a-b.txt",
+    "a.b.txt",
+    "a0.txt",
+    "A.txt",
+    "a/b.txt",
+    "a/b/c/d.txt",
+    "a b/c.txt",
+    "a-/x.txt",
+    "a.d/x.txt",
+    "ab/c.txt",
+    "z.txt",
+    "z-/y.txt",
+    "z/y/x.txt",
+    "é.txt",
+]
+
+
+def live(kind: type) -> int:
+    """How many objects of `kind` are alive in this process."""
+    return sum(isinstance(thing, kind) for thing in gc.get_objects())
+
+
+def test_the_walk_yields_inputs_in_the_sorted_order_of_their_sources(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "in", {name: "x" for name in NAMES})
+    (root / os.fsdecode(b"\xff.txt")).write_text("x")  # shown as `\xff.txt`, before `z.txt`
+    expected = sorted([*NAMES, "\\xff.txt"])
+    assert expected.index("a-b.txt") < expected.index("a/b.txt")  # a folder is not its name
+    assert [item.source for item in walk(root)] == expected
+    assert [item.source for item in discover(root).inputs] == expected
+
+
+def test_the_walk_lists_a_folder_only_when_it_gets_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_tree(tmp_path / "in", {f"f{n}/doc.txt": "x" for n in range(5)})
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path: str) -> Any:
+        listed.append(os.path.relpath(path, root))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    inputs = walk(root)
+    assert next(inputs).source == "f0/doc.txt"
+    assert listed == [".", "f0"]
+    assert [item.source for item in inputs] == [f"f{n}/doc.txt" for n in range(1, 5)]
+
+
+def spy(owner: object, name: str, monkeypatch: pytest.MonkeyPatch, check: Callable) -> None:
+    """Call `check(*args)` before each call of `owner.name`."""
+    real = getattr(owner, name)
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        check(*args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spied)
+
+
+def test_the_driver_holds_no_collection_of_the_runs_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alive at any time: one batch of the plan, one shard, nothing per input covered."""
+    count, batch, shard = 40, 4, 2
+    root = write_tree(tmp_path / "in", {f"s{n % 3}/a{n:03d}.txt": article(n) for n in range(count)})
+    out = tmp_path / "clean.jsonl"
+    monkeypatch.setattr(runner_module, "PLAN_BATCH", batch)
+    pipeline = Pipeline(settings=Settings(shard_size=shard))
+    seen: dict[str, int] = {"plan": 0, "pass one": 0, "publish": 0}
+
+    def inputs_alive(where: str) -> Callable[..., None]:
+        def check(*args: object) -> None:
+            seen[where] = max(seen[where], live(Input))
+
+        return check
+
+    def nothing_as_long_as_the_run(driver: Run) -> None:
+        assert driver.part is not None
+        for holder in (driver, driver.part):
+            for name, value in vars(holder).items():
+                if isinstance(value, (list, set, dict, tuple)):
+                    assert len(value) < count // 2, name
+        seen["publish"] = max(seen["publish"], live(SourceRow))
+
+    spy(State, "add_plan", monkeypatch, inputs_alive("plan"))
+    spy(runner_module, "first_pass", monkeypatch, inputs_alive("pass one"))
+    spy(Run, "publish_part", monkeypatch, nothing_as_long_as_the_run)
+    first = run(pipeline, root, out, RunOptions(workers=1))
+    for n in range(0, count, 4):  # a tenth changed, the rest kept: carried over
+        (root / f"s{n % 3}/a{n:03d}.txt").write_text(article(n + 1000))
+    second = run(pipeline, root, out, RunOptions(workers=1))
+
+    assert (first.processed, second.processed, second.unchanged) == (count, 10, 30)
+    assert seen["plan"] <= batch
+    assert seen["pass one"] <= batch + shard
+    assert seen["publish"] <= 1
+    assert len(list(entries(out, "jsonl"))) == count
+
+
+def test_a_file_output_carries_kept_inputs_and_containers_and_drops_gone_ones(
+    tmp_path: Path,
+) -> None:
+    records = [{"id": f"r{n}", "text": article(50 + n)} for n in range(2)]
+    root = write_tree(
+        tmp_path / "in",
+        {
+            "a.txt": article(1),
+            "b.jsonl": "".join(json.dumps(record) + "\n" for record in records),
+            "c.txt": article(3),
+            "d/e.txt": article(4),
+            "empty.txt": "",
+        },
+    )
+    out = tmp_path / "clean.jsonl"
+    run(Pipeline(), root, out)
+    before = {record["source"]: record for record in entries(out, "jsonl")}
+    (root / "a.txt").write_text(article(11))  # changed
+    os.utime(root / "b.jsonl", ns=(1, 1))  # touched, same bytes: kept by pass one
+    (root / "c.txt").unlink()  # gone
+    (root / "empty.txt").unlink()  # gone, and it was a reject
+    write_tree(root, {"d/f.txt": article(5)})  # new
+
+    again = run(Pipeline(), root, out)
+
+    assert (again.processed, again.unchanged, again.deleted) == (2, 2, 2)
+    after = list(entries(out, "jsonl"))
+    containers = [r["source"] for r in after if r["source"].startswith("b.jsonl#")]
+    assert [r["source"] for r in after] == ["a.txt", *containers, "d/e.txt", "d/f.txt"]
+    assert len(containers) == 2
+    for source in [*containers, "d/e.txt"]:
+        assert next(r for r in after if r["source"] == source) == before[source]
+    assert list(entries(tmp_path / "clean.rejects.jsonl", "jsonl")) == []
+    state = State(tmp_path / "clean.state.db")
+    try:
+        assert list(state.sources()) == ["a.txt", "b.jsonl", "d/e.txt", "d/f.txt"]
+    finally:
+        state.close()
+
+
+def test_a_folder_output_lists_gone_inputs_once_and_forgets_them(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "in", {f"s/a{n}.txt": article(n) for n in range(5)})
+    out = tmp_path / "corpus"
+
+    def manifest(report: Any) -> dict[str, Any]:
+        return json.loads((out / "_manifests" / f"{report.run}.json").read_text())
+
+    run(Pipeline(), root, out)
+    for n in (3, 1):
+        (root / f"s/a{n}.txt").unlink()
+    second = run(Pipeline(), root, out)
+    assert (second.processed, second.unchanged, second.deleted) == (0, 3, 2)
+    assert manifest(second)["deleted"] == ["s/a1.txt", "s/a3.txt"]
+    third = run(Pipeline(), root, out)
+    assert (third.deleted, manifest(third)["deleted"]) == (0, [])
+    state = State(out / "_state.db")
+    try:
+        assert list(state.sources()) == ["s/a0.txt", "s/a2.txt", "s/a4.txt"]
     finally:
         state.close()

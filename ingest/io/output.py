@@ -15,7 +15,8 @@ a crash at any point safe:
 1. the part's files are written completely in a hidden staging folder beside each file's final
    place (so that the rename is atomic), synced, and checksummed;
 2. transaction: the part is pending, with its sources (`State.stage_part`), together with the
-   duplicate signatures registered while it was written;
+   duplicate signatures registered while it was written; the sources are staged as they are
+   written (`State.stage_source`), in the transaction this step commits, so none is in memory;
 3. the staged files are renamed into place, rejects first, and their folders synced;
 4. transaction: the part is committed, and its sources with it (`State.publish_part`).
 `recover` runs at the start of the next run, under the lock: a pending part whose files are in
@@ -202,12 +203,20 @@ def write_atomic(path: Path, data: bytes) -> None:
 class PartWriter:
     """One part on its way: records and rejects written under staging, and the inputs covered.
 
+    Opened while `state` holds the transaction that publishing the part commits.
     `keep_empty_rejects`: a FILE output always has its rejects file; a part only when needed.
     """
 
     def __init__(
-        self, layout: Layout, name: str, number: int, run: str, keep_empty_rejects: bool
+        self,
+        state: State,
+        layout: Layout,
+        name: str,
+        number: int,
+        run: str,
+        keep_empty_rejects: bool,
     ) -> None:
+        self.state = state
         self.layout = layout
         self.name = name
         self.run = run
@@ -220,7 +229,7 @@ class PartWriter:
         )
         compression = layout.rejects_format.partition(".")[2] or None
         self.rejects = self.stack.enter_context(AtomicJsonl(layout.staged(rejects), compression))
-        self.rows: list[SourceRow] = []
+        self.inputs = 0  # covered, and staged in the state
 
     def write(self, doc: Document) -> None:
         if doc.reject is None:
@@ -233,8 +242,13 @@ class PartWriter:
         (self.records if role == "records" else self.rejects).write(entry)
 
     def cover(self, row: SourceRow) -> None:
-        """Every document of this input is written: it commits with the part."""
-        self.rows.append(row)
+        """Every document of this input is written: it commits with the part.
+
+        Staged in the part's open transaction now, not kept: a FILE output's only part covers
+        every input of the run.
+        """
+        self.state.stage_source(self.name, row, self.run)
+        self.inputs += 1
 
     def seal(self) -> PartRow:
         """Step 1: close the files (each lands in staging complete and synced), checksum them."""
@@ -268,14 +282,10 @@ class PartWriter:
 
 
 def publish(
-    state: State,
-    layout: Layout,
-    part: PartRow,
-    rows: list[SourceRow],
-    then: Callable[[], None] = lambda: None,
+    state: State, layout: Layout, part: PartRow, then: Callable[[], None] = lambda: None
 ) -> None:
     """Steps 2 to 4, for a part sealed while `state` held a transaction open (see top)."""
-    state.stage_part(part, rows, part.run)
+    state.stage_part(part)
     state.commit()
     move_into_place(layout, part)
     with state.transaction():
@@ -379,30 +389,29 @@ class Carry:
     Both the old file and this run list entries sorted by input, so one forward pass merges
     them. An entry belongs to the input named by its `source`, or by the part before its last
     `#` (a document of a JSONL or WARC container); entries of inputs that are gone or being
-    reprocessed are dropped.
+    reprocessed are dropped. Which inputs this run keeps, the state's plan says (`in_plan`).
     """
 
-    def __init__(
-        self, path: Path, format: str, role: str, current: set[str], kept: set[str]
-    ) -> None:
+    def __init__(self, path: Path, format: str, role: str, state: State) -> None:
         self.role = role
         self.path = path
-        self.current = current
-        self.kept = kept
+        self.state = state
         self.entries = entries(path, format) if path.exists() else iter(())
         self.next: tuple[str, dict[str, Any]] | None = self._advance()
 
-    def _owner(self, source: str) -> str | None:
-        if source in self.current:
-            return source
-        container = source.rpartition("#")[0]
-        return container if container in self.current else None
+    def _kept_owner(self, source: str) -> str | None:
+        """The input this run found that the entry belongs to, if its output stands."""
+        kept = self.state.in_plan(source)
+        if kept is None and "#" in source:
+            source = source.rpartition("#")[0]
+            kept = self.state.in_plan(source)
+        return source if kept else None
 
     def _advance(self) -> tuple[str, dict[str, Any]] | None:
         try:
             for entry in self.entries:
-                owner = self._owner(entry["source"])
-                if owner is not None and owner in self.kept:
+                owner = self._kept_owner(entry["source"])
+                if owner is not None:
                     return owner, entry
         except (OSError, EOFError, ValueError, KeyError, zlib.error) as error:
             raise OutputError(

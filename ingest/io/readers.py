@@ -1,8 +1,9 @@
 """Find the documents of an input folder and read each into a `Document`.
 
-Discovery is deterministic (sorted by relative path), skips hidden files and the run's own
-outputs, never follows a link out of the input folder, and never guesses at a file it does not
-know: other extensions are counted and skipped. Reading happens in the workers, under a size cap,
+Discovery (`walk`) is deterministic (sorted by relative path) and streams a folder at a time,
+so a run never holds a list of its inputs. It skips hidden files and the run's own outputs,
+never follows a link out of the input folder, and never guesses at a file it does not know:
+other extensions are counted and skipped. Reading happens in the workers, under a size cap,
 and every way a file can fail becomes a reject with a reason a person understands.
 
 A plain file holds one document. A container holds many: a JSONL export (`ingest/io/jsonl.py`)
@@ -84,76 +85,110 @@ def within(path: str, root: str) -> bool:
 
 
 def discover(root: str | Path, exclude: frozenset[str] = frozenset()) -> Discovery:
-    """Walk `root` recursively. `exclude` holds real paths of the run's own outputs."""
-    top = os.path.realpath(root)
+    """Every input under `root`, as a list: for callers that want them all (not a run)."""
     found = Discovery()
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as error:
-            found.skipped[f"unreadable folder: {error.strerror}"] += 1
-            continue
-        names = {entry.name for entry in entries}
-        for entry in entries:
-            if entry.name.startswith("."):
-                found.skipped["hidden"] += 1
-                continue
-            relative = os.path.relpath(entry.path, top).replace(os.sep, "/")
-            real = os.path.realpath(entry.path)
-            if real in exclude or entry.path in exclude:
-                found.skipped["the run's own output"] += 1
-                continue
-            if entry.is_symlink():
-                if not within(real, top):
-                    found.inputs.append(
-                        problem_input(
-                            entry.path,
-                            relative,
-                            "a link to a file outside the input folder (not followed)",
-                        )
-                    )
-                    continue
-                if os.path.isdir(real):
-                    found.skipped["link to a folder (not followed)"] += 1
-                    continue
-                if not os.path.exists(real):
-                    found.inputs.append(
-                        problem_input(entry.path, relative, "a broken or looping link")
-                    )
-                    continue
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                stack.append(entry.path)
-                continue
-            kind, compressed, stem = classify_name(entry.name)
-            if kind is None:
-                if not is_sidecar(entry.name, names):
-                    found.skipped[f"unknown extension: {extension_label(entry.name)}"] += 1
-                continue
-            if is_special(entry):  # opening a FIFO would wait for a writer forever
-                found.inputs.append(
-                    problem_input(
-                        entry.path, relative, "not a regular file (a FIFO, socket or device)"
-                    )
-                )
-                continue
-            sidecar = f"{stem}.json" if kind not in CONTAINERS and f"{stem}.json" in names else None
-            found.inputs.append(
-                Input(
-                    path=entry.path,
-                    source=display_source(relative),
-                    kind=kind,
-                    compressed=compressed,
-                    sidecar=os.path.join(folder, sidecar) if sidecar else None,
-                )
-            )
-    found.inputs.sort(key=lambda item: item.source)
+    found.inputs.extend(walk(root, exclude, found.skipped))
     return found
+
+
+def walk(
+    root: str | Path, exclude: frozenset[str] = frozenset(), skipped: Counter[str] | None = None
+) -> Iterator[Input]:
+    """The inputs under `root`, one at a time, sorted by source, with no list of them all.
+
+    A run walks folders far too large to hold. Depth first, each folder's entries sorted by
+    display name with a `/` after a folder's: that is the order of the full relative paths,
+    so no global sort is needed. Memory is the listings of the folders on the current path (a
+    flat folder of millions of files is still listed whole). `exclude` holds real paths of the
+    run's own outputs; what is skipped is counted in `skipped`.
+    """
+    top = os.path.realpath(root)
+    skipped = Counter() if skipped is None else skipped
+    stack = [folder_entries(top, top, exclude, skipped)]
+    while stack:
+        found = next(stack[-1], None)
+        if found is None:
+            stack.pop()
+        elif isinstance(found, Input):
+            yield found
+        else:
+            stack.append(folder_entries(found, top, exclude, skipped))
+
+
+def folder_entries(
+    folder: str, top: str, exclude: frozenset[str], skipped: Counter[str]
+) -> Iterator[Input | str]:
+    """One folder's inputs and subfolders (their paths), in walk order (see `walk`)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as error:
+        skipped[f"unreadable folder: {error.strerror}"] += 1
+        return
+    names = {entry.name for entry in entries}
+    entries.sort(key=walk_key)
+    for entry in entries:
+        found = classify_entry(entry, names, top, exclude, skipped)
+        if found is not None:
+            yield found
+
+
+def walk_key(entry: os.DirEntry[str]) -> tuple[str, str]:
+    """A folder sorts as its name plus `/`, by display name (ties, by the name's own bytes)."""
+    try:
+        is_dir = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        is_dir = False
+    shown = display_source(entry.name)
+    return (f"{shown}/" if is_dir else shown, entry.name)
+
+
+def classify_entry(
+    entry: os.DirEntry[str],
+    names: set[str],
+    top: str,
+    exclude: frozenset[str],
+    skipped: Counter[str],
+) -> Input | str | None:
+    """What one folder entry is to a run: an input, a folder to walk (its path), or nothing."""
+    if entry.name.startswith("."):
+        skipped["hidden"] += 1
+        return None
+    relative = os.path.relpath(entry.path, top).replace(os.sep, "/")
+    real = os.path.realpath(entry.path)
+    if real in exclude or entry.path in exclude:
+        skipped["the run's own output"] += 1
+        return None
+    if entry.is_symlink():
+        if not within(real, top):
+            return problem_input(
+                entry.path, relative, "a link to a file outside the input folder (not followed)"
+            )
+        if os.path.isdir(real):
+            skipped["link to a folder (not followed)"] += 1
+            return None
+        if not os.path.exists(real):
+            return problem_input(entry.path, relative, "a broken or looping link")
+    try:
+        is_dir = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        is_dir = False
+    if is_dir:
+        return entry.path
+    kind, compressed, stem = classify_name(entry.name)
+    if kind is None:
+        if not is_sidecar(entry.name, names):
+            skipped[f"unknown extension: {extension_label(entry.name)}"] += 1
+        return None
+    if is_special(entry):  # opening a FIFO would wait for a writer forever
+        return problem_input(entry.path, relative, "not a regular file (a FIFO, socket or device)")
+    sidecar = f"{stem}.json" if kind not in CONTAINERS and f"{stem}.json" in names else None
+    return Input(
+        path=entry.path,
+        source=display_source(relative),
+        kind=kind,
+        compressed=compressed,
+        sidecar=os.path.join(os.path.dirname(entry.path), sidecar) if sidecar else None,
+    )
 
 
 def is_special(entry: os.DirEntry[str]) -> bool:
