@@ -27,6 +27,7 @@ import hashlib
 import sqlite3
 import struct
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.document import Document, Reject
@@ -39,6 +40,7 @@ _SLOT_BITS = PERMUTATIONS.bit_length() - 1  # PERMUTATIONS is a power of two
 _EMPTY = 1 << 64
 _ROTATION = 0x9E3779B97F4A7C15  # what a borrowed slot adds per step, so it differs from its donor
 _SIGNATURE = struct.Struct(f"<{PERMUTATIONS}H")
+_SHINGLE_HASH = hashlib.blake2b(digest_size=8)  # copied for each shingle: faster than a new one
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS dedup_documents (
         id INTEGER PRIMARY KEY,  -- registration order: earlier wins
@@ -91,24 +93,35 @@ def fingerprint(doc: Document, settings: DedupSettings) -> Fingerprint:
         for line in doc.lines
         if line.kept
     )
-    exact = _signed64(body.encode("utf-8"))
-    words = body.split()
+    encoded = body.encode("utf-8")
+    exact = _signed64(encoded)
+    # The body's only spaces are " " and "\n", so its UTF-8 splits into the same words.
+    words = encoded.split()
     if len(words) < settings.min_words:
         return Fingerprint(exact, None)
-    width = settings.shingle
-    shingles = {" ".join(words[i : i + width]) for i in range(len(words) - width + 1)}
-    return Fingerprint(exact, minhash(shingles))
+    # Each run of `shingle` words; the shifted lists are shorter, so the last run ends the body.
+    runs = zip(*(words[start:] for start in range(settings.shingle)), strict=False)
+    return Fingerprint(exact, minhash(list(map(b" ".join, runs))))
 
 
-def minhash(shingles: set[str]) -> bytes:
-    """The one-permutation MinHash signature of a set of shingles (see the module's docstring)."""
-    slots = [_EMPTY] * PERMUTATIONS
-    mask = PERMUTATIONS - 1
+def minhash(shingles: Iterable[bytes]) -> bytes:
+    """The one-permutation MinHash signature of the shingles, UTF-8 encoded (see the module's
+    docstring). A shingle repeated changes no minimum: there is no need for a set.
+
+    The digests are read in one `struct.unpack`. A slot keeps its smallest hash, whose high
+    bits are its smallest rest: all of a slot's hashes share their low bits.
+    """
+    digests = []
     for shingle in shingles:
-        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
-        slot, rest = value & mask, value >> _SLOT_BITS
-        if rest < slots[slot]:
-            slots[slot] = rest
+        hasher = _SHINGLE_HASH.copy()
+        hasher.update(shingle)
+        digests.append(hasher.digest())
+    smallest = [_EMPTY] * PERMUTATIONS
+    mask = PERMUTATIONS - 1
+    for value in struct.unpack(f"<{len(digests)}Q", b"".join(digests)):
+        if value < smallest[value & mask]:
+            smallest[value & mask] = value
+    slots = [value if value == _EMPTY else value >> _SLOT_BITS for value in smallest]
     if _EMPTY in slots:
         donors = list(slots)
         for slot in range(PERMUTATIONS):

@@ -31,8 +31,10 @@ chrome:
 """
 
 
-def chrome(tmp_path: Path, *lines: str, url: str = "https://www.demo.example/a") -> list:
-    (tmp_path / "demo.yaml").write_text(SITE)
+def chrome(
+    tmp_path: Path, *lines: str, url: str = "https://www.demo.example/a", site: str = SITE
+) -> list:
+    (tmp_path / "demo.yaml").write_text(site)
     doc = Chrome(load_rules(tmp_path))(doc_from_lines(*lines, url=url))
     return [(line.text, line.removal.rule if line.removal else None) for line in doc.lines]
 
@@ -87,4 +89,17 @@ def test_unterminated_block_drops_nothing(tmp_path: Path) -> None:
         ("Body.", None),
         ("Comments", "generic#comments"),
         ("A real paragraph follows.", None),
+    ]
+
+
+def test_an_exact_line_matches_when_folding_lengthens_it(tmp_path: Path) -> None:
+    site = SITE.replace('"Tweet"', '"Strasse"')
+    result = chrome(
+        tmp_path, "STRAẞE", "Straße", " Share \t this ", "Share this " + "x" * 300, site=site
+    )
+    assert [rule for _, rule in result] == [
+        "site:demo.example#share",
+        "site:demo.example#share",
+        "site:demo.example#share",
+        None,
     ]

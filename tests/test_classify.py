@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from conftest import doc_from_lines
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.document import Removal
 from ingest.stages.classify import (
+    SEPARATOR,
+    STOPLIST_LANGUAGES,
     Classify,
     body_span,
     document_languages,
     features,
     first_class,
+    is_link_list,
+    language_counts,
+    line_words,
     revise,
+    stoplists,
+    stopwords,
 )
 
 P1 = (
@@ -133,3 +142,31 @@ def test_the_article_goes_on_after_an_inline_box_of_links() -> None:
         doc.lines[index].removal = Removal("headline", "generic#further-reading", "a box")
     Classify()(doc)
     assert [line.text for line in doc.lines if line.kept] == [P1, P2, last]
+
+
+STOPWORD_TEXT = st.lists(
+    st.sampled_from(["the", "and", "der", "und", "la", "de", "och", "harbour", "Die", "l'eau"]),
+    max_size=12,
+).map(" ".join)
+
+
+@given(st.lists(STOPWORD_TEXT, max_size=6))
+def test_language_counts_count_the_stopwords_of_each_stoplist(texts: list[str]) -> None:
+    masks = stoplists()
+    words = [word for text in texts for word in line_words(text)]
+    bits = range(len(STOPLIST_LANGUAGES))
+    expected = [sum(1 for word in words if masks.get(word, 0) >> bit & 1) for bit in bits]
+    assert language_counts(texts) == (expected, False)
+    assert language_counts(texts, [line_words(text) for text in texts]) == (expected, False)
+
+
+def test_a_line_s_words_may_be_given() -> None:
+    mask, cjk = document_languages([P1, P2], [line_words(P1), line_words(P2)])
+    assert (mask, cjk) == document_languages([P1, P2])
+    assert features(P1, mask, cjk, line_words(P1)) == features(P1, mask, cjk)
+    assert stopwords(0) == {word for word, bits in stoplists().items() if bits & 1}
+
+
+@given(st.text(st.sampled_from("a |·•›»/"), max_size=12))
+def test_is_link_list_is_two_separators(text: str) -> None:
+    assert is_link_list(text) == (len(SEPARATOR.findall(text)) >= 2)

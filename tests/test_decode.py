@@ -79,3 +79,12 @@ def test_helpers() -> None:
     )
     assert declared_charset(b"<p>no declaration</p>") is None
     assert binary_kind(b"plain text") is None
+
+
+def test_utf8_stays_while_its_other_characters_outnumber_bad_bytes_four_to_one() -> None:
+    decoder = Decode()
+    kept = decoder.mostly_utf8("a éééé".encode() + b"\xff", Document(source="x", kind="text"))
+    assert kept == ("a éééé\ufffd", "utf-8")
+    assert (
+        decoder.mostly_utf8("a ééé".encode() + b"\xff", Document(source="x", kind="text")) is None
+    )

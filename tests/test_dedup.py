@@ -3,14 +3,27 @@ article on another site stays, with the relation; the state remembers across run
 
 from __future__ import annotations
 
+import hashlib
 import random
 import sqlite3
+import struct
 from pathlib import Path
 
 from conftest import doc_from_lines
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ingest.dedup import Deduplicator, DedupSettings, fingerprint, similarity
+from ingest.dedup import (
+    PERMUTATIONS,
+    Deduplicator,
+    DedupSettings,
+    fingerprint,
+    minhash,
+    similarity,
+)
 from ingest.document import Reject, Removal
+
+SIGNATURE_DIGEST = "86ec7f488146a823"  # of the signature below, as the first version computed it
 
 
 def article(seed: int, words: int = 120) -> list[str]:
@@ -121,3 +134,43 @@ def test_signatures_estimate_shared_shingles() -> None:
     assert similarity(same, same) == 1.0
     unrelated = fingerprint(doc("b", article(11, words=300)), settings).signature
     assert unrelated is not None and similarity(same, unrelated) < 0.1
+
+
+def reference_minhash(shingles: set[str]) -> bytes:
+    """The signature as first written, one shingle at a time: `minhash` must give the same."""
+    empty, rotation = 1 << 64, 0x9E3779B97F4A7C15
+    slots = [empty] * PERMUTATIONS
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+        slot, rest = value % PERMUTATIONS, value // PERMUTATIONS
+        slots[slot] = min(slots[slot], rest)
+    donors = list(slots)
+    for slot in range(PERMUTATIONS):
+        if donors[slot] == empty:
+            step = next(
+                s for s in range(1, PERMUTATIONS) if donors[(slot + s) % PERMUTATIONS] < empty
+            )
+            slots[slot] = donors[(slot + step) % PERMUTATIONS] + step * rotation
+    return struct.pack(f"<{PERMUTATIONS}H", *(value % 65536 for value in slots))
+
+
+@given(st.sets(st.text(max_size=12), min_size=1, max_size=80))
+def test_minhash_is_the_reference(shingles: set[str]) -> None:
+    encoded = [shingle.encode() for shingle in shingles]
+    assert minhash(encoded) == reference_minhash(shingles)
+    assert minhash(encoded + encoded[:3]) == minhash(encoded)  # repeats change nothing
+
+
+def test_the_fingerprint_stays_what_earlier_runs_stored() -> None:
+    fp = fingerprint(
+        doc_from_lines(
+            "The Harbour Board met on Tuesday evening to discuss the future of the old grain "
+            "store, which has stood empty since 2019.",
+            "Members agreed   to commission a survey; ＦＵＬＬＷＩＤＴＨ words and Straße "
+            "count too.",
+        ),
+        DedupSettings(),
+    )
+    assert fp.body == -4030108237034333049
+    assert fp.signature is not None and fp.signature.hex().startswith("ea4cd8fec382ae06998a")
+    assert hashlib.sha256(fp.signature).hexdigest()[:16] == SIGNATURE_DIGEST

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import pytest
 from conftest import doc_from_lines
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from ingest.document import Document
 from ingest.rules import RuleSet
-from ingest.stages.metadata import Metadata, person_names
+from ingest.stages.metadata import (
+    AMBIGUOUS_DATE,
+    SENTENCE_END,
+    SITE_SUFFIX,
+    Metadata,
+    ends_sentence,
+    fold,
+    fold_head,
+    has_ambiguous_date,
+    person_names,
+    title_matches,
+)
 
 BODY = (
     "The harbour board met on Tuesday evening to discuss the future of the old grain store, "
@@ -270,3 +283,48 @@ def test_a_byline_with_its_agency(
 def test_datelines(generic_rules: RuleSet, line: str, published: str) -> None:
     doc = lift(generic_rules, "A headline for the story", line, BODY)
     assert doc.published == published
+
+
+# The fast paths below must agree with the regexes and the plain comparison they stand for.
+ENDINGS = st.text(st.sampled_from("a1 .!?…'\"’”»)]\n"), max_size=10)
+
+
+@given(ENDINGS)
+def test_ends_sentence_is_the_sentence_end_regex(text: str) -> None:
+    assert ends_sentence(text) == bool(SENTENCE_END.search(text))
+
+
+@given(st.text(st.sampled_from("0129 /a_."), max_size=16))
+@example("on 1/2/99 and")
+@example("01/12/2024")
+@example("a1/2/99")
+@example("13/1/2024 or 1/13/2024")
+@example("x/1/2/222")
+def test_has_ambiguous_date_is_the_regex(text: str) -> None:
+    assert has_ambiguous_date(text) == bool(AMBIGUOUS_DATE.search(text))
+
+
+def plain_title_matches(text: str, wanted: str) -> bool:
+    suffix = SITE_SUFFIX.search(text)
+    return fold(text) == wanted or (suffix is not None and fold(text[: suffix.start()]) == wanted)
+
+
+TITLE_CHARS = st.sampled_from([*"aBß ,.|–-", "\u0130", "\u00a0"])
+
+
+@given(
+    title=st.text(TITLE_CHARS, max_size=8),
+    suffix=st.text(TITLE_CHARS, max_size=8),
+    other=st.text(TITLE_CHARS, max_size=8),
+)
+def test_title_matches_is_the_plain_comparison(title: str, suffix: str, other: str) -> None:
+    wanted = fold(title)
+    for text in (title, title + suffix, f"{title} | {suffix}", other):
+        assert title_matches(text, wanted) == plain_title_matches(text, wanted)
+
+
+@given(st.text(TITLE_CHARS, max_size=60), st.integers(0, 12))
+def test_fold_head_is_the_fold_or_a_long_enough_prefix_of_it(text: str, length: int) -> None:
+    head, whole = fold_head(text, length), fold(text)
+    assert whole.startswith(head)
+    assert head == whole or len(head) > length

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,3 +47,9 @@ def test_the_normal_form_is_idempotent(text: str) -> None:
     once = normalise_line(text)
     assert normalise_line(once) == once
     assert line_key(once) == line_key(text)
+
+
+@given(st.text(st.sampled_from("a 0129٣٤_(x)\u00bd\uff11"), max_size=12))
+def test_each_run_of_digits_becomes_one_zero(text: str) -> None:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert normalise_line(text) == " ".join(re.sub(r"\d+", "0", folded).split())

@@ -53,6 +53,15 @@ class ChromePlan:
                 patterns.append(pattern)
                 self.markers.append(Marker(rule, order, role))
         self.drop_set = RegexSet(patterns)
+        self.longest_exact = max(map(len, self.exact), default=-1)
+
+    def exact_rule(self, text: str) -> tuple[int, Rule] | None:
+        """The exact-line rule (with its order) that `text` is, if any. A paragraph is not
+        case-folded: folding never shortens a text, so it cannot be any rule's line."""
+        spaced = " ".join(text.split())
+        if len(spaced) > self.longest_exact:
+            return None
+        return self.exact.get(spaced.casefold())
 
     def apply(self, doc: Document, stage: str) -> None:
         lines = doc.lines
@@ -69,7 +78,7 @@ class ChromePlan:
         open_blocks: dict[str, tuple[int, Marker]] = {}
         fired_once: set[str] = set()
         for index, line in enumerate(lines):
-            exact = self.exact.get(fold(line.text))
+            exact = self.exact_rule(line.text)
             if exact:
                 propose(index, exact[0], exact[1], self.reason(exact[1]))
             for hit in self.drop_set.matches(line.text):

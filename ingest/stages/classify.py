@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ingest.document import Document, Line, Removal
 from ingest.stages.base import Stage
@@ -66,6 +66,7 @@ REASONS = {
 }
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 SEPARATOR = re.compile(r"\s[|·•›»/]\s|\s[|·•›»]$|^[|·•›»]\s")
+SEPARATOR_CHARS = "|·•›»/"  # one of them is in every SEPARATOR match
 SENTENCE_END = re.compile(r"[.!?…。！？:;]['\"’”»)\]]*$")
 
 
@@ -100,25 +101,42 @@ class Features:
 LANGUAGE_SAMPLE_WORDS = 400
 
 
-def language_counts(texts: list[str]) -> tuple[list[int], bool]:
-    """Stopword hits per supported language, and whether the text is mostly CJK."""
+def line_words(text: str) -> list[str]:
+    """A line's words, case-folded as the stoplists spell them."""
+    return WORD.findall(text.casefold())
+
+
+@cache
+def stopwords(bit: int) -> frozenset[str]:
+    """The stopwords of the stoplist `bit`: a set, so a line's hits are counted in one C loop."""
+    return frozenset(word for word, mask in stoplists().items() if mask >> bit & 1)
+
+
+def language_counts(
+    texts: list[str], words: list[list[str]] | None = None
+) -> tuple[list[int], bool]:
+    """Stopword hits per supported language, and whether the text is mostly CJK.
+
+    `words`, if given, holds `line_words` of each text (the caller has them already)."""
     masks = stoplists()
-    seen: Counter[int] = Counter()
-    chars = cjk = words = 0
-    for text in texts:
-        found = WORD.findall(text.casefold())
-        seen.update(masks.get(word, 0) for word in found)
+    seen: Counter[int | None] = Counter()
+    chars = cjk = count = 0
+    for index, text in enumerate(texts):
+        found = words[index] if words is not None else line_words(text)
+        seen.update(map(masks.get, found))
         sample = text[:200]
         chars += len(sample)
-        cjk += sum(1 for char in sample if ord(char) > 0x2E7F and is_cjk(char))
-        words += len(found)
-        if words >= LANGUAGE_SAMPLE_WORDS:
+        if sample and max(sample) > "\u2e7f":  # no CJK character sorts below U+2E80
+            cjk += sum(1 for char in sample if ord(char) > 0x2E7F and is_cjk(char))
+        count += len(found)
+        if count >= LANGUAGE_SAMPLE_WORDS:
             break  # a few hundred words tell the language as well as the whole text
     counts = [0] * len(STOPLIST_LANGUAGES)
     for mask, number in seen.items():
-        for bit in range(len(counts)):
-            if mask >> bit & 1:
-                counts[bit] += number
+        while mask:  # None (not a stopword) skips too
+            lowest = mask & -mask
+            counts[lowest.bit_length() - 1] += number
+            mask ^= lowest
     return counts, cjk > 0.3 * max(chars, 1)
 
 
@@ -128,10 +146,12 @@ def guess_stoplist(texts: list[str]) -> tuple[int, bool]:
     return max(range(len(counts)), key=lambda i: (counts[i], -i)), cjk
 
 
-def document_languages(texts: list[str]) -> tuple[int, bool]:
+def document_languages(texts: list[str], words: list[list[str]] | None = None) -> tuple[int, bool]:
     """A mask of the stoplists a document uses (its language, and a second one if it mixes),
-    and whether it is CJK text. Pages often wrap an article in another language's menus."""
-    counts, cjk = language_counts(texts)
+    and whether it is CJK text. Pages often wrap an article in another language's menus.
+
+    `words`, if given, holds `line_words` of each text."""
+    counts, cjk = language_counts(texts, words)
     ranked = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
     top = counts[ranked[0]]
     mask = 0
@@ -141,14 +161,15 @@ def document_languages(texts: list[str]) -> tuple[int, bool]:
     return mask or 1, cjk
 
 
-def features(text: str, languages: int, cjk: bool) -> Features:
+def features(text: str, languages: int, cjk: bool, words: list[str] | None = None) -> Features:
     """A line's features; its stopword density is the best over the document's languages.
 
     CJK text has no spaces between words, so stopwords cannot be counted: a line there counts
-    three times its length and reads as prose when it ends like a sentence.
+    three times its length and reads as prose when it ends like a sentence. `words`, if given,
+    is `line_words(text)`.
     """
-    masks = stoplists()
-    words = WORD.findall(text.casefold())
+    if words is None:
+        words = line_words(text)
     if cjk:
         length = len(text) * 3  # a CJK character carries about as much as three Latin ones
         stop = 0.4 if SENTENCE_END.search(text) or "、" in text else 0.1
@@ -160,12 +181,20 @@ def features(text: str, languages: int, cjk: bool) -> Features:
             bit = 0
             while bits:
                 if bits & 1:
-                    hits = sum(1 for word in words if masks.get(word, 0) >> bit & 1)
+                    hits = sum(map(stopwords(bit).__contains__, words))
                     stop = max(stop, hits / len(words))
                 bits >>= 1
                 bit += 1
-    links = len(SEPARATOR.findall(text)) >= 2
-    return Features(length, stop, links, bool(SENTENCE_END.search(text)))
+    return Features(length, stop, is_link_list(text), bool(SENTENCE_END.search(text)))
+
+
+def is_link_list(text: str) -> bool:
+    """Items joined by two separators or more, like a menu.
+
+    Most lines hold no separator character at all: a substring test spares them the regex."""
+    if not any(char in text for char in SEPARATOR_CHARS):
+        return False
+    return len(SEPARATOR.findall(text)) >= 2
 
 
 def first_class(feat: Features) -> str:
@@ -329,13 +358,15 @@ class Classify(Stage):
         lines = doc.lines
         if not lines or doc.kind == "html":
             return doc
-        texts = [line.text for line in lines]
-        languages, cjk = document_languages(
-            [text for text, line in zip(texts, lines, strict=True) if line.kept]
-        )
+        kept = [line.text for line in lines if line.kept]
+        kept_words = [line_words(text) for text in kept]
+        languages, cjk = document_languages(kept, kept_words)
+        words = iter(kept_words)
         feats = [
-            features(text, languages, cjk) if line.kept else Features(len(text), 0.0, False, False)
-            for text, line in zip(texts, lines, strict=True)
+            features(line.text, languages, cjk, next(words))
+            if line.kept
+            else Features(len(line.text), 0.0, False, False)
+            for line in lines
         ]
         classes = [
             first_class(feat) if line.kept else "removed"

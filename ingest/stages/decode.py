@@ -112,7 +112,7 @@ class Decode(Stage):
         """UTF-8 with a few bad bytes stays UTF-8: detection would garble the good part."""
         text = raw.decode("utf-8", errors="replace")
         bad = text.count("\ufffd")
-        wide = sum(1 for char in text if ord(char) > 0x7F) - bad
+        wide = len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII characters
         if wide < 4 * bad:
             return None
         doc.repairs.append(f"replaced {bad} undecodable byte(s) with U+FFFD")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ingest.document import Document, Line, Removal
 from ingest.rules import RegexSet, Rule
 from ingest.stages.base import RuleStage
-from ingest.stages.metadata import fold, title_matches
+from ingest.stages.metadata import fold, fold_head, title_matches
 
 MAX_HEADING_CHARS = 80
 MAX_BLOCK_LINES = 15
@@ -65,12 +65,16 @@ class Headline(RuleStage):
                 if removable(line) and title_matches(line.text, title):
                     line.removal = Removal(self.name, "title-repeat", "the title, repeated")
         listed = self.heading_blocks(lines, self.plan(site))
+        if not listed:
+            return doc
+        longest = max(map(len, listed))
         for line in lines:
-            if removable(line) and fold(line.text) in listed:
+            if not removable(line):
+                continue
+            heading = listed.get(fold_head(line.text, longest))  # a paragraph is none of them
+            if heading is not None:
                 line.removal = Removal(
-                    self.name,
-                    "other-headline",
-                    f"a headline listed under {listed[fold(line.text)]!r}",
+                    self.name, "other-headline", f"a headline listed under {heading!r}"
                 )
         return doc
 

@@ -16,6 +16,7 @@ article) and sitename (from a title's suffix).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,6 +54,9 @@ NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)
 PIECE_SPLIT = re.compile(r"\s*(?:[|·•,;]|\s[-–—/]\s|^[-–—]\s|\s[-–—]$)\s*")
 NAME_TOKEN = re.compile(r"^(?:[^\W\d_][.]|[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?)$")
 SENTENCE_END = re.compile(r"[.!?…]['\"’”»)]*$")
+SENTENCE_MARKS = (".", "!", "?", "…")  # SENTENCE_END, read from the end of a line
+CLOSING_MARKS = "'\"’”»)"
+PUNCTUATION = re.compile(r"[^\w\s]")
 AMBIGUOUS_DATE = re.compile(r"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|1[0-2])/\d{2,4}\b")
 TAG_SEPARATOR = re.compile(r"\s*[,·•]\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(\w)")
@@ -62,12 +66,48 @@ SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 
 def fold(text: str) -> str:
     """A comparison form: case folded, punctuation and runs of spaces dropped."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+    return " ".join(PUNCTUATION.sub(" ", text.casefold()).split())
+
+
+def fold_head(text: str, length: int) -> str:
+    """`fold(text)`, or a prefix of it longer than `length`: enough to compare the line with a
+    folded text of `length` characters or fewer, without folding a whole paragraph.
+
+    Folding maps each character on its own, and spaces split words, so the fold of a prefix of
+    a text is a prefix of the text's fold.
+    """
+    cut = 2 * length + 16  # a head that folds to more than `length`, unless mostly punctuation
+    if len(text) > cut:
+        head = fold(text[:cut])
+        if len(head) > length:
+            return head
+    return fold(text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether SENTENCE_END matches `text`, found from its end: a regex search would try every
+    position of a long paragraph."""
+    if text.endswith("\n"):
+        text = text[:-1]  # `$` also matches before a final line break
+    return text.rstrip(CLOSING_MARKS).endswith(SENTENCE_MARKS)
 
 
 def is_prose(text: str) -> bool:
     """A body-paragraph-like line: long, and ending like a sentence."""
-    return len(text) >= PROSE_CHARS and bool(SENTENCE_END.search(text))
+    return len(text) >= PROSE_CHARS and ends_sentence(text)
+
+
+def has_ambiguous_date(text: str) -> bool:
+    """Whether AMBIGUOUS_DATE occurs in `text`, tried only just before each slash (a match
+    starts one or two characters before its first one): far cheaper than a search of a whole
+    document."""
+    slash = text.find("/")
+    while slash != -1:
+        for start in (slash - 2, slash - 1):
+            if start >= 0 and AMBIGUOUS_DATE.match(text, start):
+                return True
+        slash = text.find("/", slash + 1)
+    return False
 
 
 def person_names(text: str) -> list[str] | None:
@@ -110,7 +150,8 @@ def zones(doc: Document, kept: list[int]) -> dict[int, str]:
     there (a teaser's, a comment's) leaves the body but is not this article's. Body: a line
     with a paragraph on both sides; only credits and captions are lifted there.
     """
-    prose = [position for position, index in enumerate(kept) if is_prose(doc.lines[index].text)]
+    is_paragraph = [is_prose(doc.lines[index].text) for index in kept]
+    prose = [position for position, paragraph in enumerate(is_paragraph) if paragraph]
     if not prose:
         return dict.fromkeys(kept, "edge")
     first, last = prose[0], prose[-1]
@@ -119,8 +160,7 @@ def zones(doc: Document, kept: list[int]) -> dict[int, str]:
         if first - HEADER_LINES <= position < first or last < position <= last + HEADER_LINES:
             found[index] = "edge"
         elif first < position < last and not (
-            is_prose(doc.lines[kept[position - 1]].text)
-            and is_prose(doc.lines[kept[position + 1]].text)
+            is_paragraph[position - 1] and is_paragraph[position + 1]
         ):
             found[index] = "inner"
         else:
@@ -172,16 +212,18 @@ class MetadataPlan:
         self.reading = [rule for rule in self.rules if rule.kind == "reading_time"]
         self.patterns = RegexSet([rule.patterns[0] for rule in self.rules])
 
-    def candidates(self, text: str) -> list[tuple[Rule, Any]]:
-        """The rules whose pattern matches `text`, in kind order, with their matches."""
-        hits = self.patterns.matches(text)
-        found = []
-        for index in sorted(hits):
+    def candidates(self, text: str, fields: bool = True) -> Iterator[tuple[Rule, Any]]:
+        """The rules whose pattern matches `text`, in kind order, with their matches.
+
+        Lazily: the first rule that reads the line ends the search, and each match costs a
+        second RE2 call. `fields=False` leaves out the rules of FIELD_KINDS."""
+        for index in self.patterns.matches(text):
             rule = self.rules[index]
+            if not fields and rule.kind in FIELD_KINDS:
+                continue
             match = rule.patterns[0].search(text)
             if match is not None:
-                found.append((rule, match))
-        return found
+                yield rule, match
 
     def reading_minutes(self, text: str) -> int | None:
         """`text` as a reading time in minutes (0 when a rule reads no number), else None."""
@@ -226,7 +268,7 @@ class Metadata(RuleStage):
     def __call__(self, doc: Document) -> Document:
         site = self.matched_site(doc)
         plan = self.plan(site)
-        day_first = not (AMBIGUOUS_DATE.search(doc.text) and looks_english(doc))
+        day_first = not (has_ambiguous_date(doc.text) and looks_english(doc))
         kept = [index for index, line in enumerate(doc.lines) if line.kept]
         found_authors = list(doc.authors)
         where = zones(doc, kept)
@@ -263,9 +305,8 @@ class Metadata(RuleStage):
         Bylines, dates and reading times never from a line inside a run of paragraphs;
         credits and captions anywhere (photos sit between paragraphs)."""
         text = line.text
-        for rule, match in plan.candidates(text):
-            if rule.kind in FIELD_KINDS and (not outside_body or len(text) > MAX_META_CHARS):
-                continue
+        fields = outside_body and len(text) <= MAX_META_CHARS
+        for rule, match in plan.candidates(text, fields):
             lifted = self.read(rule, match, text, plan, day_first)
             if lifted is not None:
                 return lifted
@@ -450,9 +491,17 @@ def above_metadata(lines: list[Line], index: int) -> bool:
 
 
 def title_matches(text: str, wanted: str) -> bool:
-    """True when `text` is the title, possibly with a site suffix ("Title | Site")."""
-    if fold(text) == wanted:
+    """True when `text` is the title, possibly with a site suffix ("Title | Site").
+
+    The suffix is only looked for when the folded line starts with the title, as "Title | Site"
+    does (the suffix starts with a space, and folding maps each character on its own), which
+    spares most paragraphs the search; and of a paragraph, only the head is folded.
+    """
+    folded = fold_head(text, len(wanted))
+    if folded == wanted:
         return True
+    if not folded.startswith(wanted):
+        return False
     suffix = SITE_SUFFIX.search(text)
     return suffix is not None and fold(text[: suffix.start()]) == wanted
 
@@ -478,7 +527,7 @@ def is_tag_list(text: str) -> bool:
     return (
         len(items) >= 3
         and all(item and len(item.split()) <= 4 and item[0].isupper() for item in items)
-        and not SENTENCE_END.search(text)
+        and not ends_sentence(text)
     )
 
 
