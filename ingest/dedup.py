@@ -3,8 +3,13 @@
 A body is compared after cleaning, NFKC case-folded with whitespace collapsed (digits stay: a
 market report is not the same as yesterday's with other figures, whatever the template):
 - exact: the same normalised body (a 64-bit hash);
-- near: MinHash over word 5-gram shingles, banded for LSH (16 bands of 4), each candidate then
-  confirmed by its estimated Jaccard similarity (at least `DedupSettings.near`).
+- near: MinHash over word 5-gram shingles, banded for LSH (12 bands of 5 slots), each candidate
+  then confirmed by its estimated Jaccard similarity (at least `DedupSettings.near`).
+
+The bands are set for the 0.8 threshold: a pair sharing 80 % of its shingles becomes a candidate
+with probability 0.99 (0.9995 at 90 %), one sharing 30 % with 0.03. With 16 bands of 4 that was
+0.12, and on a corpus whose articles share template sentences the candidates to confirm grew with
+every document registered: at 30,000 documents, 400 a document, and the driver's time with them.
 
 The first document in source order (or from an earlier run) is kept; a later one from the same
 site is rejected with `duplicate_of`. The same article on two different sites is not dropped:
@@ -34,8 +39,9 @@ from ingest.document import Document, Reject
 from ingest.profiles import site_key
 
 PERMUTATIONS = 64
-BANDS = 16
-ROWS = PERMUTATIONS // BANDS
+BANDS = 12
+ROWS = 5  # BANDS × ROWS of the 64 slots make the bands; all 64 estimate the similarity
+LAYOUT = f"{BANDS}x{ROWS}"  # kept in the state: bands of another layout are rebuilt
 _SLOT_BITS = PERMUTATIONS.bit_length() - 1  # PERMUTATIONS is a power of two
 _EMPTY = 1 << 64
 _ROTATION = 0x9E3779B97F4A7C15  # what a borrowed slot adds per step, so it differs from its donor
@@ -133,15 +139,26 @@ def minhash(shingles: Iterable[bytes]) -> bytes:
     return _SIGNATURE.pack(*(value & 0xFFFF for value in slots))
 
 
+_LANE_LOW_BITS = int.from_bytes(b"\x01\x00" * PERMUTATIONS, "little")  # bit 0 of each slot
+
+
 def similarity(first: bytes, second: bytes) -> float:
-    """The estimated Jaccard similarity of two signatures: the share of equal slots."""
-    pairs = zip(_SIGNATURE.unpack(first), _SIGNATURE.unpack(second), strict=True)
-    return sum(a == b for a, b in pairs) / PERMUTATIONS
+    """The estimated Jaccard similarity of two signatures: the share of equal slots.
+
+    On the signatures as two 1024-bit integers: XOR leaves a slot zero where they agree; OR-ing
+    each slot's bits down into its bit 0 and counting those bits counts the slots that differ.
+    A few big-integer operations instead of a loop over 64 slots (14 µs): the driver confirms
+    every candidate pair this way.
+    """
+    differ = int.from_bytes(first, "little") ^ int.from_bytes(second, "little")
+    for shift in (8, 4, 2, 1):
+        differ |= differ >> shift
+    return 1 - (differ & _LANE_LOW_BITS).bit_count() / PERMUTATIONS
 
 
 def bands(signature: bytes) -> list[tuple[int, int]]:
     """(band number, band hash): two signatures that agree on a whole band become candidates."""
-    size = _SIGNATURE.size // BANDS
+    size = 2 * ROWS  # two bytes a slot
     return [(band, _signed64(signature[band * size : (band + 1) * size])) for band in range(BANDS)]
 
 
@@ -167,6 +184,29 @@ class Deduplicator:
         self.settings = settings or DedupSettings()
         for statement in SCHEMA:  # one by one: executescript would commit the caller's work
             conn.execute(statement)
+        self.rebuild_bands()
+
+    def rebuild_bands(self) -> None:
+        """Re-band every stored signature when the state's bands have another layout (a state
+        from an older version): the signatures themselves are unchanged."""
+        conn = self.conn
+        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        layout = conn.execute("SELECT value FROM meta WHERE key = 'dedup_bands'").fetchone()
+        if layout is not None and layout[0] == LAYOUT:
+            return
+        outer = conn.in_transaction
+        if not outer:
+            conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM dedup_bands")
+        rows = conn.execute("SELECT id, signature FROM dedup_documents WHERE signature IS NOT NULL")
+        for row, signature in rows.fetchall():
+            conn.executemany(
+                "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?, ?)",
+                [(band, value, row) for band, value in bands(signature)],
+            )
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('dedup_bands', ?)", (LAYOUT,))
+        if not outer:
+            conn.execute("COMMIT")
 
     def check(self, doc: Document, fp: Fingerprint | None = None) -> Document:
         """Reject a same-site duplicate, note cross-site ones in `same_as`, register the rest.
@@ -207,17 +247,24 @@ class Deduplicator:
         ):
             found[row] = Match(doc, source, site, None)
         if fp.signature is not None:
+            compared = set(found)
             for band, value in bands(fp.signature):
-                for row, doc, source, site, signature in self.conn.execute(
-                    "SELECT d.id, d.doc, d.source, d.site, d.signature FROM dedup_bands b "
-                    "JOIN dedup_documents d ON d.id = b.id "
-                    "WHERE b.band = ? AND b.hash = ? AND d.doc != ?",
-                    (band, value, doc_id),
+                for (row,) in self.conn.execute(
+                    "SELECT id FROM dedup_bands WHERE band = ? AND hash = ?", (band, value)
                 ):
-                    if row in found:
+                    if row in compared:  # a candidate on several bands is confirmed once
                         continue
+                    compared.add(row)
+                    (signature,) = self.conn.execute(
+                        "SELECT signature FROM dedup_documents WHERE id = ?", (row,)
+                    ).fetchone()
                     score = similarity(fp.signature, signature)
-                    if score >= self.settings.near:
+                    if score < self.settings.near:
+                        continue
+                    doc, source, site = self.conn.execute(
+                        "SELECT doc, source, site FROM dedup_documents WHERE id = ?", (row,)
+                    ).fetchone()
+                    if doc != doc_id:
                         found[row] = Match(doc, source, site, score)
         return [found[row] for row in sorted(found)]
 

@@ -14,6 +14,7 @@ A pipeline without a `Repeats` stage runs every stage in pass one.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -51,8 +52,12 @@ class Read:
 
 @dataclass
 class FirstResult:
+    """`docs`: the shard's documents, pickled once here. The driver only spools them and hands
+    them to pass two, so it never pays to unpickle and pickle them again."""
+
     reads: list[Read] = field(default_factory=list)
-    docs: list[Document] = field(default_factory=list)
+    docs: bytes = b""
+    documents: int = 0
     counts: LineCounts = field(default_factory=LineCounts)
     stats: RunStats = field(default_factory=RunStats)
 
@@ -61,18 +66,21 @@ def first_pass(pipeline: Pipeline, todos: list[Todo]) -> FirstResult:
     """Read each input of a shard and run the stages before the learned one."""
     local = pipeline.stages[: learned_index(pipeline.stages)]
     result = FirstResult()
+    docs: list[Document] = []
     for todo in todos:
         digest = content_hash(todo.input, pipeline.settings.read.max_bytes)
         if todo.known is not None and digest == todo.known:
             result.reads.append(Read(todo.input.source, todo.stat, digest, 0, unchanged=True))
             continue
-        before = len(result.docs)
+        before = len(docs)
         for doc in read_documents(todo.input, pipeline.settings.read, result.stats.skipped):
             doc = pipeline.apply(local, doc, result.stats)
             if doc.reject is None:
                 result.counts.add(doc)
-            result.docs.append(doc)
-        result.reads.append(Read(todo.input.source, todo.stat, digest, len(result.docs) - before))
+            docs.append(doc)
+        result.reads.append(Read(todo.input.source, todo.stat, digest, len(docs) - before))
+    result.docs = pickle.dumps(docs, pickle.HIGHEST_PROTOCOL)
+    result.documents = len(docs)
     return result
 
 
@@ -92,8 +100,10 @@ class SecondResult:
     stats: RunStats
 
 
-def second_pass(learned: Learned, docs: list[Document]) -> SecondResult:
-    """Run the learned stage and those after it; fingerprint the documents that are kept."""
+def second_pass(learned: Learned, shard: bytes) -> SecondResult:
+    """Run the learned stage and those after it on a shard's documents, as pass one pickled
+    them; fingerprint the documents that are kept."""
+    docs: list[Document] = pickle.loads(shard)
     pipeline = learned.pipeline
     split = learned_index(pipeline.stages)
     stages = [Repeats(learned.profiles), *pipeline.stages[split + 1 :]]

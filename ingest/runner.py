@@ -378,7 +378,7 @@ class Run:
                     path = self.spool_file(number)
                     with open(path, "wb") as handle:
                         pickle.dump((reads, result.docs), handle, pickle.HIGHEST_PROTOCOL)
-                progress.advance(len(result.reads), len(result.docs))
+                progress.advance(len(result.reads), result.documents)
                 if self.stop.signal is not None:
                     break
         progress.close()
@@ -393,7 +393,7 @@ class Run:
         learned = Learned(self.pipeline, self.store.chrome_profile(self.sites), DedupSettings())
         queue: deque[list[Read]] = deque()
 
-        def feed() -> Iterator[list[Document]]:
+        def feed() -> Iterator[bytes]:
             for number in range(shards):
                 path = self.spool_file(number)
                 if not path.exists():

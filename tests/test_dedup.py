@@ -174,3 +174,32 @@ def test_the_fingerprint_stays_what_earlier_runs_stored() -> None:
     assert fp.body == -4030108237034333049
     assert fp.signature is not None and fp.signature.hex().startswith("ea4cd8fec382ae06998a")
     assert hashlib.sha256(fp.signature).hexdigest()[:16] == SIGNATURE_DIGEST
+
+
+@given(st.binary(min_size=2 * PERMUTATIONS, max_size=2 * PERMUTATIONS), st.data())
+def test_similarity_is_the_share_of_equal_slots(first: bytes, data: st.DataObject) -> None:
+    """The big-integer count against the definition, on pairs that share some slots."""
+    keep = data.draw(st.lists(st.booleans(), min_size=PERMUTATIONS, max_size=PERMUTATIONS))
+    other = data.draw(st.binary(min_size=2 * PERMUTATIONS, max_size=2 * PERMUTATIONS))
+    second = b"".join(
+        first[2 * i : 2 * i + 2] if same else other[2 * i : 2 * i + 2]
+        for i, same in enumerate(keep)
+    )
+    slots = struct.Struct(f"<{PERMUTATIONS}H")
+    equal = sum(a == b for a, b in zip(slots.unpack(first), slots.unpack(second), strict=True))
+    assert similarity(first, second) == equal / PERMUTATIONS
+
+
+def test_bands_of_an_older_layout_are_rebuilt(tmp_path: Path) -> None:
+    """A state whose bands were cut another way still finds a near-duplicate of its documents."""
+    dedup = deduplicator(tmp_path)
+    first = dedup.check(doc("monday", article(7)))
+    dedup.conn.execute("UPDATE dedup_bands SET hash = hash + 1")  # bands no signature matches
+    dedup.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    dedup.conn.execute("DELETE FROM meta WHERE key = 'dedup_bands'")  # as an older version left it
+    dedup.conn.commit()
+    dedup.conn.close()
+    nearly = article(7)
+    nearly[1] = nearly[1].replace("word", "wurd", 1)
+    later = deduplicator(tmp_path).check(doc("tuesday", nearly))
+    assert later.reject is not None and later.reject.duplicate_of == first.id
