@@ -249,15 +249,14 @@ class Deduplicator:
         if fp.signature is not None:
             compared = set(found)
             for band, value in bands(fp.signature):
-                for (row,) in self.conn.execute(
-                    "SELECT id FROM dedup_bands WHERE band = ? AND hash = ?", (band, value)
+                for row, signature in self.conn.execute(
+                    "SELECT d.id, d.signature FROM dedup_bands b "
+                    "JOIN dedup_documents d ON d.id = b.id WHERE b.band = ? AND b.hash = ?",
+                    (band, value),
                 ):
                     if row in compared:  # a candidate on several bands is confirmed once
                         continue
                     compared.add(row)
-                    (signature,) = self.conn.execute(
-                        "SELECT signature FROM dedup_documents WHERE id = ?", (row,)
-                    ).fetchone()
                     score = similarity(fp.signature, signature)
                     if score < self.settings.near:
                         continue

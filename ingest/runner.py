@@ -7,7 +7,7 @@ In order, under the state's lock (a second run exits at once with code 3):
    streamed in source order into the state's `temp.plan`, in batches;
 3. pass one on the executor (`ingest.passes.first_pass`), shards read from the plan page by
    page as the executor asks for them: documents are spooled to disk, and their line keys added
-   to the site profiles, one transaction a shard;
+   to the site profiles, one transaction every `PROFILE_COMMIT_SHARDS` shards;
 4. pass two on the executor (`second_pass`), fed from the spool in the same order; then, in the
    driver and in source order: duplicates, counts, and the parts, each published with its
    sources in the two-phase commit of `ingest.io.output`;
@@ -100,6 +100,9 @@ EXIT_FAILED_DOCUMENTS = 1
 EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
 TEST_DELAY = "INGEST_TEST_SECONDS_PER_DOCUMENT"
 PLAN_BATCH = 1000  # inputs written to the plan, or read back from it, at a time
+# Shards of pass one whose site-profile counts commit together. A commit per shard wrote a page
+# of the profiles' B-tree for most of its ~600 line keys; this measured 1.8x cheaper.
+PROFILE_COMMIT_SHARDS = 32
 
 
 @dataclass(frozen=True)
@@ -356,7 +359,9 @@ class Run:
     def first(self, executor: Executor) -> int:
         """Pass one; returns how many shards there were (their spool files are numbered).
 
-        Profiles are committed shard by shard.
+        Profiles are committed every `PROFILE_COMMIT_SHARDS` shards, and at the end. The counts
+        are idempotent per document, so a crash that loses the last uncommitted shards loses
+        nothing: their documents were not written either, and the next run counts them.
         """
         self.spool.mkdir(parents=True, exist_ok=True)
         shards = 0
@@ -364,13 +369,16 @@ class Run:
         with contextlib.closing(executor.map(first_pass, self.pipeline, self.shards())) as results:
             for number, result in enumerate(results):
                 shards = number + 1
-                with self.state.transaction():
-                    self.store.add(result.counts)
-                    for read in result.reads:
-                        if read.unchanged:
-                            self.state.touch(read.source, read.stat)
-                            self.state.keep(read.source)
-                            self.kept += 1
+                if not self.state.conn.in_transaction:
+                    self.state.begin()
+                self.store.add(result.counts)
+                for read in result.reads:
+                    if read.unchanged:
+                        self.state.touch(read.source, read.stat)
+                        self.state.keep(read.source)
+                        self.kept += 1
+                if shards % PROFILE_COMMIT_SHARDS == 0:
+                    self.state.commit()
                 self.sites.update(site for _, site, _ in result.counts.documents)
                 self.stats.merge(result.stats)  # what containers skipped, time per stage
                 reads = [read for read in result.reads if not read.unchanged]
@@ -381,6 +389,8 @@ class Run:
                 progress.advance(len(result.reads), result.documents)
                 if self.stop.signal is not None:
                     break
+        if self.state.conn.in_transaction:
+            self.state.commit()
         progress.close()
         return shards
 

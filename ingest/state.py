@@ -31,7 +31,7 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -89,13 +89,18 @@ class SourceRow:
     rejected: int
     failed: int
 
+    def values(self) -> tuple[Any, ...]:
+        """The fields in column order (`dataclasses.astuple` deep-copies: 60 µs an input)."""
+        return tuple(getattr(self, name) for name in SOURCE_FIELDS)
+
     @property
     def retry(self) -> bool:
         """A stage raised and nothing was written: the next run tries again."""
         return self.failed > 0 and self.written == 0
 
 
-SOURCE_COLUMNS = ", ".join(f.name for f in fields(SourceRow))
+SOURCE_FIELDS = tuple(f.name for f in fields(SourceRow))
+SOURCE_COLUMNS = ", ".join(SOURCE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,7 @@ class State:
         """An input whose documents are all in `part`: it commits with the part (see below)."""
         self.conn.execute(
             f"INSERT INTO pending (part, {SOURCE_COLUMNS}, run) VALUES (?, {'?, ' * 8}?)",
-            (part, *astuple(row), run),
+            (part, *row.values(), run),
         )
 
     def stage_part(self, part: PartRow) -> None:
