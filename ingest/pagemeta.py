@@ -118,13 +118,13 @@ def names(value: Any) -> list[str]:
 
 
 def is_name(text: str | None) -> bool:
-    """Not a URL or a social handle (article:author and publisher tags often are)."""
-    return bool(text) and "://" not in text and not text.startswith("@")  # type: ignore[operator]
+    """Not empty, a URL or a social handle (article:author and publisher tags often are)."""
+    return text is not None and text != "" and "://" not in text and not text.startswith("@")
 
 
 def split_authors(text: str | None) -> list[str]:
     """'By A and B; C' → [A, B, C]. A URL (article:author often is one) names nobody."""
-    if not text or not is_name(text):
+    if text is None or not is_name(text):
         return []
     text = BYLINE_PREFIX.sub("", text)
     parts = (part.strip(" .,:;") for part in NAME_SPLIT.split(text))
@@ -197,8 +197,8 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
     metas = meta_values(tree)
     article = next(linked_data(tree), {})
     publisher = article.get("publisher")
-    site = first(metas, SITE_KEYS) or (
-        publisher.get("name") if isinstance(publisher, dict) else None
+    site = clean(
+        first(metas, SITE_KEYS) or (publisher.get("name") if isinstance(publisher, dict) else None)
     )
     canonical = page_url(tree, metas)
     return PageMeta(
@@ -206,5 +206,5 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMeta:
         authors=page_authors(tree, metas, article),
         published=page_published(tree, metas, article, url or canonical),
         url=canonical,
-        sitename=clean(site) if is_name(clean(site)) else None,
+        sitename=site if is_name(site) else None,
     )
