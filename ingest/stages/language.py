@@ -5,15 +5,18 @@ run and every worker. Its cost is the n-grams of every character it reads, times
 it reads at most `max_chars` of the body and makes `trials` trials instead of its 7. Measured on
 595 documents (the benchmark's pages, the bench's text corpus in four languages, the samples),
 400 characters and 1 trial agree with 2,000 characters and 7 trials on all but one document
-(where 600 characters and 3 trials miss the same one), at 0.6 ms instead of 3.3 ms (1.2 ms
-with 600 and 3; docs/performance.md).
+(where 600 characters and 3 trials miss the same one). `ingest.langid` runs langdetect's
+algorithm on its profiles with the same answers at 0.25 instead of 0.6 ms a document
+(docs/performance.md).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ingest.document import Document
+from ingest.langid import Detector, NoFeatures
 from ingest.stages.base import Stage
 
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -25,6 +28,12 @@ def load_profiles() -> None:
     from langdetect import detector_factory
 
     detector_factory.init_factory()
+
+
+@cache
+def detector(seed: int, trials: int) -> Detector:
+    """One detector per process and setting: it remembers the words it has seen."""
+    return Detector(seed, trials)
 
 
 class Language(Stage):
@@ -45,17 +54,9 @@ class Language(Stage):
         sample = self.sample(doc)
         if len(LETTERS.findall(sample)) < self.min_letters:
             return self.undetected(doc)
-        from langdetect import DetectorFactory, detector_factory
-        from langdetect.lang_detect_exception import LangDetectException
-
-        DetectorFactory.seed = self.seed
-        load_profiles()
-        detector = detector_factory._factory.create()  # what detect_langs() does, with n_trial
-        detector.n_trial = self.trials
-        detector.append(sample)
         try:
-            best = detector.get_probabilities()[0]
-        except (LangDetectException, IndexError):
+            best = detector(self.seed, self.trials).probabilities(sample)[0]
+        except (NoFeatures, IndexError):
             return self.undetected(doc)
         doc.language = best.lang.split("-")[0]
         doc.language_score = round(best.prob, 4)
