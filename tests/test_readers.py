@@ -68,6 +68,14 @@ def test_bad_sidecar_is_noted_not_fatal(tree) -> None:
     assert doc.reject is None and "a.json" in doc.metadata["sidecar_error"]
 
 
+def test_a_fifo_sidecar_is_noted_without_waiting_for_a_writer(tree) -> None:
+    root = tree({"a.txt": "Body"})
+    os.mkfifo(root / "a.json")
+    doc = read_document(discover(root).inputs[0])
+    assert doc.reject is None
+    assert doc.metadata["sidecar_error"] == "a.json: not a regular file (a FIFO, socket or device)"
+
+
 def test_size_cap_and_gzip_failures(tree) -> None:
     root = tree(
         {

@@ -273,7 +273,10 @@ def rejected(source: str, reason: str, failed: bool = False) -> Document:
 
 def read_sidecar(path: str) -> dict[str, str]:
     """The fields a `NAME.json` sidecar gives; unknown keys are ignored."""
-    with open(path, "rb") as handle:
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not wait for a writer
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file (a FIFO, socket or device)")
         data = orjson.loads(handle.read(1024 * 1024))
     if not isinstance(data, dict):
         raise ValueError("a sidecar must hold a JSON object")
