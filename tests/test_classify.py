@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from conftest import doc_from_lines
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.document import Removal
 from ingest.stages.classify import (
+    SENTENCE_END,
     SEPARATOR,
     STOPLIST_LANGUAGES,
+    WORD,
     Classify,
     body_span,
     document_languages,
+    ends_sentence,
     features,
     first_class,
     is_link_list,
@@ -20,6 +25,7 @@ from ingest.stages.classify import (
     line_words,
     revise,
     stoplists,
+    stoplists_of,
     stopwords,
 )
 
@@ -170,3 +176,18 @@ def test_a_line_s_words_may_be_given() -> None:
 @given(st.text(st.sampled_from("a |·•›»/"), max_size=12))
 def test_is_link_list_is_two_separators(text: str) -> None:
     assert is_link_list(text) == (len(SEPARATOR.findall(text)) >= 2)
+
+
+def test_stoplists_of_a_mask_are_its_languages_stoplists() -> None:
+    assert stoplists_of(0b101) == (stopwords(0), stopwords(2))
+    assert stoplists_of(0) == ()
+
+
+@given(st.text(st.sampled_from("aZ9_ 'ʼ’-.,|\u00df\u0130\u00bd\t\u00a0")))
+def test_line_words_are_the_word_regex_s_matches(text: str) -> None:
+    assert Counter(line_words(text)) == Counter(WORD.findall(text.casefold()))
+
+
+@given(st.text(st.sampled_from("a .!?…。:;'\"’”»)]\n")))
+def test_ends_sentence_is_the_sentence_end_regex(text: str) -> None:
+    assert ends_sentence(text) == bool(SENTENCE_END.search(text))

@@ -328,3 +328,12 @@ def test_a_rule_set_too_big_for_one_automaton_still_matches(monkeypatch) -> None
     assert regex_set._set is None  # the combined automaton did not fit: one-by-one fallback
     assert regex_set.matches("foo and then the end7") == [7]
     assert regex_set.matches("nothing here") == []
+
+
+def test_named_groups_are_those_of_the_first_match() -> None:
+    regex, _ = compile_safe(r"(?P<name>\pL+)(?: (?P<age>\d+))?")
+    assert regex is not None
+    assert regex.named_groups("…Zoë 42, Bob") == {"name": "Zoë", "age": "42"}
+    assert regex.named_groups("Bob") == {"name": "Bob", "age": None}
+    assert regex.named_groups("42") is None
+    assert regex.groupindex == {"name": 1, "age": 2}

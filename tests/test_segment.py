@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ingest.document import Document
-from ingest.stages.segment import Segment, wrap_width
+from ingest.stages.segment import Segment, collapse_spaces, wrap_width
 
 WRAPPED = """\
 The harbour board met on Tuesday evening to discuss the future of the old
@@ -53,3 +56,8 @@ def test_one_over_long_line_does_not_hide_the_wrap_width() -> None:
     doc = segment(WRAPPED + "\n" + footer + "\n")
     assert doc.lines[0].text.endswith("needs a new roof.")
     assert doc.lines[-1].text == footer
+
+
+@given(st.text(st.sampled_from("ab \t\u00a0\u2003\u200b\x85\x1f")))
+def test_collapse_spaces_is_a_split_and_a_join(raw: str) -> None:
+    assert collapse_spaces(raw) == " ".join(raw.split())

@@ -24,12 +24,14 @@ _SET_OPTIONS.max_mem = 64 << 20
 class SafeRegex:
     """A compiled RE2 pattern that can be pickled (it recompiles in the receiving process)."""
 
-    __slots__ = ("_compiled", "ignore_case", "pattern")
+    __slots__ = ("_compiled", "_group_names", "ignore_case", "pattern")
 
     def __init__(self, pattern: str, ignore_case: bool = True) -> None:
         self.pattern = pattern
         self.ignore_case = ignore_case
         self._compiled: Any = re2.compile(self.source, _OPTIONS)
+        # The wrapper rebuilds its name -> index map on each call: read it once.
+        self._group_names = tuple(self._compiled.groupindex.items())
 
     @property
     def source(self) -> str:
@@ -39,9 +41,17 @@ class SafeRegex:
     def search(self, text: str) -> Any:
         return self._compiled.search(text)
 
+    def named_groups(self, text: str) -> dict[str, str | None] | None:
+        """The named groups of the first match in `text` (None for a group that took no part),
+        or None when there is no match."""
+        match = self._compiled.search(text)
+        if match is None:
+            return None
+        return {name: match[index] for name, index in self._group_names}
+
     @property
     def groupindex(self) -> dict[str, int]:
-        return dict(self._compiled.groupindex)
+        return dict(self._group_names)
 
     def __getstate__(self) -> tuple[str, bool]:
         return self.pattern, self.ignore_case

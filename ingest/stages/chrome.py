@@ -40,11 +40,10 @@ class ChromePlan:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.keeps = [rule for rule in rules if rule.kind == "keep"]
-        self.keep_set = RegexSet([rule.patterns[0] for rule in self.keeps])
         drops = [rule for rule in rules if rule.kind != "keep"]
         self.exact: dict[str, tuple[int, Rule]] = {}
         self.markers: list[Marker] = []
-        patterns = []
+        patterns = [rule.patterns[0] for rule in self.keeps]  # the keeps first, then the drops
         for order, rule in enumerate(drops):
             for text in rule.texts:
                 self.exact.setdefault(fold(text), (order, rule))
@@ -52,12 +51,14 @@ class ChromePlan:
             for pattern, role in zip(rule.patterns, roles, strict=True):
                 patterns.append(pattern)
                 self.markers.append(Marker(rule, order, role))
-        self.drop_set = RegexSet(patterns)
+        self.patterns = RegexSet(patterns)
         self.longest_exact = max(map(len, self.exact), default=-1)
 
     def exact_rule(self, text: str) -> tuple[int, Rule] | None:
         """The exact-line rule (with its order) that `text` is, if any. A paragraph is not
         case-folded: folding never shortens a text, so it cannot be any rule's line."""
+        if not self.exact:
+            return None
         spaced = " ".join(text.split())
         if len(spaced) > self.longest_exact:
             return None
@@ -65,10 +66,7 @@ class ChromePlan:
 
     def apply(self, doc: Document, stage: str) -> None:
         lines = doc.lines
-        for line in lines:
-            hits = self.keep_set.matches(line.text)
-            if hits:
-                line.keep_rule = self.keeps[hits[0]].uid
+        keeps = len(self.keeps)
         verdicts: dict[int, tuple[int, Rule, str]] = {}
 
         def propose(index: int, order: int, rule: Rule, reason: str) -> None:
@@ -78,11 +76,16 @@ class ChromePlan:
         open_blocks: dict[str, tuple[int, Marker]] = {}
         fired_once: set[str] = set()
         for index, line in enumerate(lines):
+            hits = self.patterns.matches(line.text)
+            if hits and hits[0] < keeps:
+                line.keep_rule = self.keeps[hits[0]].uid
             exact = self.exact_rule(line.text)
             if exact:
                 propose(index, exact[0], exact[1], self.reason(exact[1]))
-            for hit in self.drop_set.matches(line.text):
-                marker = self.markers[hit]
+            for hit in hits:
+                if hit < keeps:
+                    continue
+                marker = self.markers[hit - keeps]
                 rule = marker.rule
                 if rule.kind == "regex":
                     propose(index, marker.order, rule, self.reason(rule))

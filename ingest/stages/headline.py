@@ -61,8 +61,15 @@ class Headline(RuleStage):
         lines = doc.lines
         if doc.title:
             title = fold(doc.title)
+            # Each word of a folded text is in the case-folded text: a line without the title's
+            # longest word is not the title, and a substring test tells it without folding.
+            word = max(title.split(), key=len, default="")
             for line in lines:
-                if removable(line) and title_matches(line.text, title):
+                if (
+                    removable(line)
+                    and word in line.text.casefold()
+                    and title_matches(line.text, title)
+                ):
                     line.removal = Removal(self.name, "title-repeat", "the title, repeated")
         listed = self.heading_blocks(lines, self.plan(site))
         if not listed:

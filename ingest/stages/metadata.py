@@ -19,13 +19,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from ingest.dates import When, find_when, is_relative, leftover_words, parse_when
 from ingest.document import Document, Line, Removal
 from ingest.rules import RegexSet, Rule
 from ingest.stages.base import RuleStage
-from ingest.stages.classify import guess_stoplist
+from ingest.stages.classify import ends_with_mark, guess_stoplist
 
 KIND_ORDER = ("byline", "credit", "caption", "reading_time", "date")
 FIELD_KINDS = ("reading_time", "date", "byline")  # what fills this article's own fields
@@ -62,6 +61,7 @@ TAG_SEPARATOR = re.compile(r"\s*[,·•]\s*")
 SENTENCE_BREAK = re.compile(r"[.!?]\s+(\w)")
 TITLE_SUFFIX = re.compile(r"\s+[|]\s+(?P<site>[^|]{2,60})$")
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
+Groups = dict[str, str | None]  # the named groups of a rule's match (`SafeRegex.named_groups`)
 
 
 def fold(text: str) -> str:
@@ -85,11 +85,8 @@ def fold_head(text: str, length: int) -> str:
 
 
 def ends_sentence(text: str) -> bool:
-    """Whether SENTENCE_END matches `text`, found from its end: a regex search would try every
-    position of a long paragraph."""
-    if text.endswith("\n"):
-        text = text[:-1]  # `$` also matches before a final line break
-    return text.rstrip(CLOSING_MARKS).endswith(SENTENCE_MARKS)
+    """Whether SENTENCE_END matches `text`, found from its end."""
+    return ends_with_mark(text, SENTENCE_MARKS, CLOSING_MARKS)
 
 
 def is_prose(text: str) -> bool:
@@ -212,8 +209,8 @@ class MetadataPlan:
         self.reading = [rule for rule in self.rules if rule.kind == "reading_time"]
         self.patterns = RegexSet([rule.patterns[0] for rule in self.rules])
 
-    def candidates(self, text: str, fields: bool = True) -> Iterator[tuple[Rule, Any]]:
-        """The rules whose pattern matches `text`, in kind order, with their matches.
+    def candidates(self, text: str, fields: bool = True) -> Iterator[tuple[Rule, Groups]]:
+        """The rules whose pattern matches `text`, in kind order, with their named groups.
 
         Lazily: the first rule that reads the line ends the search, and each match costs a
         second RE2 call. `fields=False` leaves out the rules of FIELD_KINDS."""
@@ -221,26 +218,23 @@ class MetadataPlan:
             rule = self.rules[index]
             if not fields and rule.kind in FIELD_KINDS:
                 continue
-            match = rule.patterns[0].search(text)
-            if match is not None:
-                yield rule, match
+            groups = rule.patterns[0].named_groups(text)
+            if groups is not None:
+                yield rule, groups
 
     def reading_minutes(self, text: str) -> int | None:
         """`text` as a reading time in minutes (0 when a rule reads no number), else None."""
         for rule in self.reading:
-            match = rule.patterns[0].search(text)
-            if match is not None:
-                minutes = group(match, "minutes")
+            groups = rule.patterns[0].named_groups(text)
+            if groups is not None:
+                minutes = group(groups, "minutes")
                 return int(minutes) if minutes and minutes.isdigit() else 0
         return None
 
 
-def group(match: Any, name: str) -> str | None:
+def group(groups: Groups, name: str) -> str | None:
     """A named group's text, or None when the regex has no such group or it did not take part."""
-    try:
-        value = match.group(name)
-    except (IndexError, KeyError):
-        return None
+    value = groups.get(name)
     return value.strip() if value else None
 
 
@@ -306,20 +300,20 @@ class Metadata(RuleStage):
         credits and captions anywhere (photos sit between paragraphs)."""
         text = line.text
         fields = outside_body and len(text) <= MAX_META_CHARS
-        for rule, match in plan.candidates(text, fields):
-            lifted = self.read(rule, match, text, plan, day_first)
+        for rule, groups in plan.candidates(text, fields):
+            lifted = self.read(rule, groups, text, plan, day_first)
             if lifted is not None:
                 return lifted
         return self.caption_after_credit(doc, index)
 
     def read(
-        self, rule: Rule, match: Any, text: str, plan: MetadataPlan, day_first: bool
+        self, rule: Rule, groups: Groups, text: str, plan: MetadataPlan, day_first: bool
     ) -> Lifted | None:
         """What a matching rule of each kind takes from the line, or None if it does not fit."""
         kind = rule.kind
         if kind == "credit":
-            subject = group(match, "subject") or group(match, "name")
-            credit = group(match, "credit") or group(match, "agency") or group(match, "source")
+            subject = group(groups, "subject") or group(groups, "name")
+            credit = group(groups, "credit") or group(groups, "agency") or group(groups, "source")
             entry = {"text": text}
             if subject:
                 entry["subject"] = subject
@@ -327,26 +321,26 @@ class Metadata(RuleStage):
                 entry["credit"] = credit
             return Lifted(rule, credit=entry)
         if kind == "caption":
-            caption = group(match, "caption") or text
-            credit = group(match, "credit")
+            caption = group(groups, "caption") or text
+            credit = group(groups, "credit")
             entry = {"text": caption}
             if credit:
                 entry["credit"] = credit
             return Lifted(rule, caption=entry)
         if kind == "reading_time":
-            minutes = group(match, "minutes")
+            minutes = group(groups, "minutes")
             return Lifted(rule, reading_minutes=int(minutes) if minutes else 0)
         if kind == "date":
-            return self.read_date(rule, match, day_first)
+            return self.read_date(rule, groups, day_first)
         if kind == "byline":
-            return self.read_byline(rule, match, plan, day_first)
+            return self.read_byline(rule, groups, plan, day_first)
         return None
 
     @staticmethod
-    def read_date(rule: Rule, match: Any, day_first: bool) -> Lifted | None:
+    def read_date(rule: Rule, groups: Groups, day_first: bool) -> Lifted | None:
         """A date line: published, updated, or a relative date that fills neither."""
-        value = group(match, "date") or ""
-        updated = group(match, "updated") is not None
+        value = group(groups, "date") or ""
+        updated = group(groups, "updated") is not None
         if is_relative(value):
             return Lifted(rule, relative=value, updated=value if updated else None)
         when = parse_date(value, rule, day_first)
@@ -355,13 +349,13 @@ class Metadata(RuleStage):
         return Lifted(rule, updated=when) if updated else Lifted(rule, when=when)
 
     def read_byline(
-        self, rule: Rule, match: Any, plan: MetadataPlan, day_first: bool
+        self, rule: Rule, groups: Groups, plan: MetadataPlan, day_first: bool
     ) -> Lifted | None:
         """A byline: person names (or an agency), and what may follow them on the line."""
-        names_text = group(match, "authors") or ""
-        tail_text = group(match, "rest") or ""
-        lifted = Lifted(rule, source=group(match, "source"))
-        date_text = group(match, "date")
+        names_text = group(groups, "authors") or ""
+        tail_text = group(groups, "rest") or ""
+        lifted = Lifted(rule, source=group(groups, "source"))
+        date_text = group(groups, "date")
         if date_text:
             lifted.when = parse_date(date_text, rule, day_first)
             if lifted.when is None:
@@ -387,7 +381,7 @@ class Metadata(RuleStage):
             lifted.relative = tail.relative
             lifted.reading_minutes = tail.reading_minutes
             lifted.source = lifted.source or tail.source
-        if "rest" in rule.patterns[0].groupindex and not (lifted.when or group(match, "role")):
+        if "rest" in groups and not (lifted.when or group(groups, "role")):
             return None  # a "NAME then something" rule reads a byline only with its date
         return lifted
 

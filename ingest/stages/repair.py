@@ -16,9 +16,12 @@ from ingest.document import Document
 from ingest.stages.base import Stage
 
 # A regex rather than str.translate, which looks up every character of a non-ASCII text in a
-# dict (about 1 ms for 9 KB, against 60 µs).
-ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-ODD_SPACES = re.compile("[\u00a0\u2007\u202f]")
+# dict (about 1 ms for 9 KB, against 60 µs); and only when a substring test per character,
+# which scans ten times faster than a regex, finds one of them.
+ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+ODD_SPACE_CHARS = "\u00a0\u2007\u202f"
+ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]")
+ODD_SPACES = re.compile(f"[{ODD_SPACE_CHARS}]")
 # Mojibake leaves a trace: UTF-8 read as Latin-1/cp1252 puts a lead character (Â..ô) before a
 # continuation one (U+0080..U+00BF or a cp1252 punctuation sign), and other codecs leave C1
 # controls or U+FFFD. ftfy's own check is ~80 µs a line; this one lets clean lines skip it.
@@ -85,14 +88,14 @@ class Repair(Stage):
         return text
 
     def normalise_characters(self, text: str, doc: Document) -> str:
-        spaced, replaced = ODD_SPACES.subn(" ", text)
-        if replaced:
+        if any(char in text for char in ODD_SPACE_CHARS):
+            text = ODD_SPACES.sub(" ", text)
             doc.repairs.append("nbsp")
-        stripped, removed = ZERO_WIDTH.subn("", spaced)
-        if removed:
+        if any(char in text for char in ZERO_WIDTH_CHARS):
+            text = ZERO_WIDTH.sub("", text)
             doc.repairs.append("zero-width")
-        normal = unicodedata.normalize("NFC", stripped)
-        if normal != stripped:
+        normal = unicodedata.normalize("NFC", text)
+        if normal != text:
             doc.repairs.append("nfc")
         return normal
 

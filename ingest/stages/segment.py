@@ -7,8 +7,6 @@ have fitted) continues on the next line.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ingest.document import Document, Line
 from ingest.stages.base import Stage
 
@@ -24,7 +22,7 @@ def wrap_width(lines: list[str]) -> int | None:
     one line, and one more in twenty, may stand clearly longer (a URL, a footer the scraper left
     whole); they do not set the width.
     """
-    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    lengths = sorted(map(len, map(str.rstrip, filter(str.strip, lines))))
     if len(lengths) < 4:
         return None
     longer = 0
@@ -37,10 +35,21 @@ def wrap_width(lines: list[str]) -> int | None:
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return None
     near_full = sum(1 for length in lengths if length >= width - 12)
-    blank_separated = Counter(bool(line.strip()) for line in lines)[False]
+    blank_separated = len(lengths) < len(lines)  # `lengths` has the lines that are not blank
     if near_full >= max(3, len(lengths) // 3) and near_full < len(lengths) and blank_separated:
         return width
     return None
+
+
+def collapse_spaces(raw: str) -> str:
+    """`raw` with runs of whitespace made one space and none at either end.
+
+    Almost every line is so already, which `str` tests tell faster than a split and a join
+    can redo it: every whitespace character but the space is unprintable.
+    """
+    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+        return raw
+    return " ".join(raw.split())
 
 
 def continues(line: str, following: str, width: int) -> bool:
@@ -59,10 +68,13 @@ class Segment(Stage):
     def __call__(self, doc: Document) -> Document:
         physical = doc.text.split("\n")
         width = wrap_width(physical)
+        texts = list(map(collapse_spaces, physical))
+        if width is None:  # most texts: every non-blank line is a paragraph
+            doc.lines = [Line(text, number) for number, text in enumerate(texts, start=1) if text]
+            return doc
         lines: list[Line] = []
         current: Line | None = None
-        for number, raw in enumerate(physical, start=1):
-            text = " ".join(raw.split())
+        for number, (raw, text) in enumerate(zip(physical, texts, strict=True), start=1):
             if not text:
                 current = None
                 continue
@@ -72,11 +84,8 @@ class Segment(Stage):
             else:
                 current = Line(text, number)
                 lines.append(current)
-            if width is None or not continues(
-                raw, physical[number] if number < len(physical) else "", width
-            ):
+            if not continues(raw, physical[number] if number < len(physical) else "", width):
                 current = None
         doc.lines = lines
-        if width is not None:
-            doc.repairs.append(f"hard-wrap:{width}")
+        doc.repairs.append(f"hard-wrap:{width}")
         return doc
