@@ -34,6 +34,7 @@ import struct
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.document import Document, Reject
 from ingest.profiles import site_key
@@ -86,6 +87,12 @@ class Fingerprint:
 
     body: int
     signature: bytes | None
+
+    @cached_property
+    def bands(self) -> list[tuple[int, int]]:
+        """The signature's bands (`bands`), computed once for both the lookup and the
+        registration; none without a signature."""
+        return bands(self.signature) if self.signature is not None else []
 
 
 def _signed64(data: bytes) -> int:
@@ -160,6 +167,15 @@ def bands(signature: bytes) -> list[tuple[int, int]]:
     """(band number, band hash): two signatures that agree on a whole band become candidates."""
     size = 2 * ROWS  # two bytes a slot
     return [(band, _signed64(signature[band * size : (band + 1) * size])) for band in range(BANDS)]
+
+
+# Documents sharing any of a signature's bands. Band by band, as one statement: SQLite searches
+# the primary key for each OR term (a row value `IN` would scan the table).
+_CANDIDATES = (
+    "SELECT d.id, d.doc, d.source, d.site, d.signature FROM dedup_bands b "
+    "JOIN dedup_documents d ON d.id = b.id WHERE "
+    + " OR ".join(["(b.band = ? AND b.hash = ?)"] * BANDS)
+)
 
 
 @dataclass(frozen=True)
@@ -248,23 +264,14 @@ class Deduplicator:
             found[row] = Match(doc, source, site, None)
         if fp.signature is not None:
             compared = set(found)
-            for band, value in bands(fp.signature):
-                for row, signature in self.conn.execute(
-                    "SELECT d.id, d.signature FROM dedup_bands b "
-                    "JOIN dedup_documents d ON d.id = b.id WHERE b.band = ? AND b.hash = ?",
-                    (band, value),
-                ):
-                    if row in compared:  # a candidate on several bands is confirmed once
-                        continue
-                    compared.add(row)
-                    score = similarity(fp.signature, signature)
-                    if score < self.settings.near:
-                        continue
-                    doc, source, site = self.conn.execute(
-                        "SELECT doc, source, site FROM dedup_documents WHERE id = ?", (row,)
-                    ).fetchone()
-                    if doc != doc_id:
-                        found[row] = Match(doc, source, site, score)
+            keys = [number for band in fp.bands for number in band]
+            for row, doc, source, site, signature in self.conn.execute(_CANDIDATES, keys):
+                if row in compared:  # a candidate on several bands is confirmed once
+                    continue
+                compared.add(row)
+                score = similarity(fp.signature, signature)
+                if score >= self.settings.near and doc != doc_id:
+                    found[row] = Match(doc, source, site, score)
         return [found[row] for row in sorted(found)]
 
     def register(self, doc: Document, site: str, fp: Fingerprint) -> None:
@@ -283,11 +290,10 @@ class Deduplicator:
                 "WHERE id = ?",
                 (*values, row),
             )
-        if fp.signature is not None:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?, ?)",
-                [(band, value, row) for band, value in bands(fp.signature)],
-            )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?, ?)",
+            [(band, value, row) for band, value in fp.bands],
+        )
 
     def _forget_bands(self, doc_id: str) -> int | None:
         """Drop the bands a document registered before (it is being re-processed); its row."""

@@ -38,7 +38,9 @@ class Line:
     """One logical line of the body: a paragraph, possibly joined from hard-wrapped lines.
 
     `lineno` is the first physical line (1-based) in the decoded text and `span` the number of
-    physical lines joined into it.
+    physical lines joined into it. `key` is the line key of `text` (`ingest.repeats.line_key`)
+    once a run's first pass has counted it, so that the learned stage, next to run, need not
+    compute it again.
     """
 
     text: str
@@ -46,6 +48,7 @@ class Line:
     span: int = 1
     removal: Removal | None = None
     keep_rule: str | None = None
+    key: int | None = None
 
     @property
     def kept(self) -> bool:
@@ -54,7 +57,7 @@ class Line:
     def __reduce__(self) -> tuple[type[Line], tuple[Any, ...]]:
         """Pickled as constructor arguments. Documents cross a process boundary four times in a
         run, with a `Line` per paragraph: this dumps twice as fast as slot by slot."""
-        return Line, (self.text, self.lineno, self.span, self.removal, self.keep_rule)
+        return Line, (self.text, self.lineno, self.span, self.removal, self.keep_rule, self.key)
 
 
 @dataclass(slots=True, frozen=True)

@@ -79,9 +79,12 @@ def document_keys(doc: Document) -> list[int]:
     """The sorted distinct keys (`ingest.repeats.line_key`) of the document's non-blank lines.
 
     Every line counts, removed or not: the counts then describe the site, not the rules of the
-    run that saw it, and stay valid when the rules change.
+    run that saw it, and stay valid when the rules change. Each non-blank line keeps its key
+    (`Line.key`) for pass two's `Repeats` stage, which would otherwise compute it again.
     """
-    return sorted({line_key(line.text) for line in doc.lines if line.text.strip()})
+    for line in doc.lines:
+        line.key = line_key(line.text) if line.text.strip() else None
+    return sorted({line.key for line in doc.lines if line.key is not None})
 
 
 @dataclass
@@ -146,9 +149,10 @@ class SiteProfile:
     long_line: int
     long_required: int
 
-    def count(self, text: str) -> int | None:
-        """The document count of `text` if it is chrome of this site, else None."""
-        count = self.counts.get(line_key(text))
+    def count(self, text: str, key: int | None = None) -> int | None:
+        """The document count of `text` if it is chrome of this site, else None; `key` is the
+        line key of `text` when the caller has it already."""
+        count = self.counts.get(line_key(text) if key is None else key)
         if count is None or (len(text) > self.long_line and count < self.long_required):
             return None
         return count

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import codecs
 
+import charset_normalizer
+import pytest
+
 from ingest.document import Document
 from ingest.stages.decode import Decode, binary_kind, declared_charset
 
@@ -88,3 +91,41 @@ def test_utf8_stays_while_its_other_characters_outnumber_bad_bytes_four_to_one()
     assert (
         decoder.mostly_utf8("a ééé".encode() + b"\xff", Document(source="x", kind="text")) is None
     )
+
+
+RUSSIAN = "Москва — столица России, крупнейший по численности населения город страны. " * 3
+JAPANESE = "東京は日本の首都であり、世界有数の大都市です。春には桜が咲き、公園はにぎわいます。" * 3
+CHINESE = "北京是中华人民共和国的首都，也是全国的政治和文化中心。每年有数百万游客来到这里。" * 3
+POLISH = (
+    "Wczoraj w Krakowie odbyło się spotkanie mieszkańców z prezydentem miasta. Rozmawiano o "
+    "budowie nowej linii tramwajowej, która połączy północne dzielnice z centrum. Mieszkańcy "
+    "pytali także o zieleń i ścieżki rowerowe. "
+) * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [(RUSSIAN, "cp1251"), (JAPANESE, "shift_jis"), (CHINESE, "gb18030"), (POLISH, "cp1250")],
+)
+def test_other_legacy_code_pages_are_not_taken_for_windows_1252(text: str, codec: str) -> None:
+    raw = text.encode(codec)
+    assert not Decode.reads_as_cp1252(raw)
+    doc = decode(raw)
+    assert doc.text == text
+    assert doc.encoding != "cp1252"
+
+
+def test_clean_windows_1252_skips_the_full_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading as windows-1252 alone is a tenth of trying every code page."""
+    calls = []
+    full = charset_normalizer.from_bytes
+
+    def spy(raw: bytes, **options: object) -> charset_normalizer.CharsetMatches:
+        calls.append(options)
+        return full(raw, **options)
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", spy)
+    text = "L'été dernier, la médiathèque a ouvert près de la gare. « Enfin », dit le maire. " * 3
+    doc = decode(text.encode("cp1252"))
+    assert (doc.text, doc.encoding) == (text, "cp1252")
+    assert calls == [{"cp_isolation": ["cp1252"]}]

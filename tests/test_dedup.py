@@ -17,6 +17,8 @@ from ingest.dedup import (
     PERMUTATIONS,
     Deduplicator,
     DedupSettings,
+    Fingerprint,
+    bands,
     fingerprint,
     minhash,
     similarity,
@@ -188,6 +190,13 @@ def test_similarity_is_the_share_of_equal_slots(first: bytes, data: st.DataObjec
     slots = struct.Struct(f"<{PERMUTATIONS}H")
     equal = sum(a == b for a, b in zip(slots.unpack(first), slots.unpack(second), strict=True))
     assert similarity(first, second) == equal / PERMUTATIONS
+
+
+def test_a_fingerprint_is_banded_once_for_lookup_and_registration() -> None:
+    fp = fingerprint(doc("a", article(3)), DedupSettings())
+    assert fp.signature is not None and fp.bands == bands(fp.signature)
+    assert fp.bands is fp.bands
+    assert Fingerprint(1, None).bands == []
 
 
 def test_bands_of_an_older_layout_are_rebuilt(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from ingest.document import Document, Line, Removal
 def test_lines_and_removals_pickle_with_every_field() -> None:
     """`__reduce__` lists the fields by hand: a field added later must be added there too."""
     removal = Removal("chrome", "generic#share", "a share row", field="title")
-    line = Line("Share this", lineno=7, span=2, removal=removal, keep_rule="site#keep")
+    line = Line("Share this", 7, span=2, removal=removal, keep_rule="site#keep", key=1 << 63)
     for value in (removal, line):
         assert {f.name for f in dataclasses.fields(value)} == set(value.__slots__)
         copy = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))

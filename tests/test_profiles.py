@@ -45,6 +45,16 @@ def test_document_keys_are_distinct_normalised_and_sorted() -> None:
     assert document_keys(doc) == sorted({line_key("view comments (0)"), line_key("body.")})
 
 
+def test_document_keys_stay_on_their_lines_for_pass_two() -> None:
+    doc = doc_from_lines("View comments (14)", "   ", "Body.")
+    document_keys(doc)
+    assert [line.key for line in doc.lines] == [
+        line_key("view comments (0)"),
+        None,
+        line_key("body."),
+    ]
+
+
 def docs(site: str, count: int, *lines: str, start: int = 0) -> list:
     """`count` documents of `site`, each with a unique body line and the given shared lines."""
     return [

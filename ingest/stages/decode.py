@@ -125,9 +125,24 @@ class Decode(Stage):
         except UnicodeDecodeError:
             return False
 
+    @staticmethod
+    def reads_as_cp1252(raw: bytes) -> bool:
+        """Whether windows-1252 reads `raw` with no mess at all (charset_normalizer's chaos 0).
+
+        No code page can then read it with less, and windows-1252 wins ties (see `detect`), so
+        trying some forty code pages, ten times the time, would choose it too. Cyrillic, Greek,
+        Hebrew, Arabic or CJK bytes read as a mess in windows-1252 and go on to full detection.
+        """
+        from charset_normalizer import from_bytes
+
+        alone = from_bytes(raw, cp_isolation=["cp1252"]).best()
+        return alone is not None and alone.chaos == 0.0
+
     def detect(self, raw: bytes, doc: Document) -> tuple[str, str]:
         from charset_normalizer import from_bytes
 
+        if self.reads_as_cp1252(raw):
+            return raw.decode("cp1252"), "cp1252"
         results = from_bytes(raw)
         best = results.best()
         if best is not None:

@@ -29,7 +29,7 @@ class Repeats(LineStage):
 
     def judge(self, doc: Document, index: int, line: Line) -> tuple[str, str] | None:
         profile = self.profiles.get(site_key(doc))
-        count = profile.count(line.text) if profile else None
+        count = profile.count(line.text, line.key) if profile else None
         if profile is None or count is None:
             return None
         return RULE, (
