@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import LockedError
-from ingest.io.readers import CONTAINERS, Input
+from ingest.io.readers import CONTAINERS, Input, open_regular
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -352,11 +352,11 @@ def content_hash(item: Input, max_bytes: int) -> str | None:
             return None
         for path in (item.path, item.sidecar):
             if path is not None:
-                with open(path, "rb") as handle:
+                with open_regular(path) as handle:
                     for block in iter(lambda h=handle: h.read(1 << 20), b""):
                         digest.update(block)
                 digest.update(b"\0")
-    except OSError:
+    except (OSError, ValueError):  # a sidecar that is a FIFO: the reader notes it
         return None
     return digest.hexdigest()
 

@@ -148,6 +148,7 @@ def junk_files(root: Path) -> None:
     os.symlink(root / "loop.txt", root / "loop.txt")
     os.symlink(root.parent / "outside.txt", root / "escape.txt")
     os.mkfifo(root / "pipe.txt")
+    os.mkfifo(root / "good-2.json")  # a sidecar that would block a reader waiting for a writer
     os.chmod(root / "locked.txt", 0)
 
 
@@ -217,6 +218,8 @@ def test_links_out_of_the_folder_are_never_opened(junk_run: JunkRun) -> None:
 
 def test_valid_text_in_odd_shapes_is_processed_whole(junk_run: JunkRun) -> None:
     records = junk_run.records
+    fifo = records["good-2.txt"]["metadata"]["sidecar_error"]
+    assert fifo == "good-2.json: not a regular file (a FIFO, socket or device)"
     assert records["long-line.txt"]["text"] == ("word " * (2 * MB))[: 10 * MB].strip()
     assert records["utf16.txt"]["encoding"] == "utf-16"
     assert "Story number 4 from the town hall" in records["utf16.txt"]["title"]

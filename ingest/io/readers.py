@@ -271,12 +271,20 @@ def rejected(source: str, reason: str, failed: bool = False) -> Document:
     return doc
 
 
+def open_regular(path: str) -> IO[bytes]:
+    """Open a file to read, refusing anything but a regular file (ValueError): a sidecar found
+    by its name may be a FIFO, and opening one the usual way waits for a writer forever."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    handle = open(descriptor, "rb")  # noqa: SIM115  (returned open)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        handle.close()
+        raise ValueError("not a regular file (a FIFO, socket or device)")
+    return handle
+
+
 def read_sidecar(path: str) -> dict[str, str]:
     """The fields a `NAME.json` sidecar gives; unknown keys are ignored."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not wait for a writer
-    with open(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise ValueError("not a regular file (a FIFO, socket or device)")
+    with open_regular(path) as handle:
         data = orjson.loads(handle.read(1024 * 1024))
     if not isinstance(data, dict):
         raise ValueError("a sidecar must hold a JSON object")
