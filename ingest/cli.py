@@ -18,13 +18,13 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ingest import __version__
+from ingest.errors import EXIT_INTERNAL
 from ingest.executors import EXECUTORS
 from ingest.io.readers import JsonlFields
 from ingest.io.writers import FORMATS
 from ingest.logs import LOG_FORMATS
 
 EXIT_CONFIG = 2
-EXIT_INTERNAL = 70
 logger = logging.getLogger("ingest")
 
 

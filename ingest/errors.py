@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+EXIT_INTERNAL = 70  # a bug: an exception that is not an IngestError
+
 
 class IngestError(Exception):
     """Base class: every error names what it is about and why."""

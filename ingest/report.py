@@ -25,8 +25,9 @@ class RunReport:
     workers: int
     started: str
     finished: str = ""
-    status: str = "running"  # then "ok", "failed" (some documents) or "interrupted"
+    status: str = "running"  # then "ok", "failed" (some documents), "interrupted" or "error"
     exit_code: int = 0
+    error: str = ""  # why a run stopped with status "error"
     discovered: int = 0
     processed: int = 0
     unchanged: int = 0
@@ -41,6 +42,7 @@ class RunReport:
             "run": self.run,
             "status": self.status,
             "exit_code": self.exit_code,
+            **({"error": self.error} if self.error else {}),
             "started": self.started,
             "finished": self.finished,
             "input": self.input,

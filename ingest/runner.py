@@ -74,7 +74,7 @@ import orjson
 
 from ingest.dedup import Deduplicator, DedupSettings, Fingerprint
 from ingest.document import Document, Reject
-from ingest.errors import OutputError
+from ingest.errors import EXIT_INTERNAL, OutputError
 from ingest.executors import Executor, check_executor, make_executor
 from ingest.io.output import (
     CARRIED_FORMATS,
@@ -286,13 +286,16 @@ class Run:
                 where = error.filename or self.layout.output
             else:
                 what, why, where = "state", str(error), self.layout.state
-            raise OutputError(
+            failure = OutputError(
                 f"cannot write the {what}: {why}; what was published before is intact, "
                 "and the next run redoes the rest",
                 str(where),
-            ) from None
-        except BaseException:
+            )
+            self.report_error(failure)
+            raise failure from None
+        except BaseException as error:
             self.abandon()
+            self.report_error(error)
             raise
         finally:
             shutil.rmtree(self.spool, ignore_errors=True)
@@ -541,6 +544,22 @@ class Run:
         for staging in self.layout.staging():  # after a failure, the next run's recovery does
             shutil.rmtree(staging, ignore_errors=True)
         return report
+
+    def report_error(self, error: BaseException) -> None:
+        """Replace the last run's report with this one's, marked with the error and its exit code:
+        a monitor reading report.json must not take a broken run for the last good one. Best
+        effort, since the disk may be what broke."""
+        report = self.report
+        if isinstance(error, KeyboardInterrupt):
+            report.status, report.exit_code = "interrupted", EXIT_SIGNAL[signal.SIGINT]
+        else:
+            report.status, report.exit_code = "error", getattr(error, "exit_code", EXIT_INTERNAL)
+        report.error = str(error) or type(error).__name__
+        report.finished = now()
+        with contextlib.suppress(OSError):
+            write_atomic(
+                self.layout.report, orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2)
+            )
 
     def file_committed(self) -> None:
         """In the FILE output's commit: forget gone inputs, remember the file as written."""

@@ -37,14 +37,20 @@ REPORT = {"file": "clean.report.json", "folder": "corpus/_report.json"}
 
 
 def visible(out: Path) -> dict[str, bytes]:
-    """Every file a reader of the output sees, with its bytes: not the state, lock or staging."""
+    """Every file a reader of the output sees, with its bytes: not the state, lock or staging,
+    nor the run's report (`report_of`)."""
     return {
         str(path.relative_to(out)): path.read_bytes()
         for path in sorted(out.rglob("*"))
         if path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(out).parts)
         and "state.db" not in path.name
+        and not path.name.endswith("report.json")
     }
+
+
+def report_of(out: Path, layout: str) -> dict:
+    return json.loads((out / REPORT[layout]).read_text())
 
 
 def entries(out: Path, role: str) -> list[dict]:
@@ -123,6 +129,11 @@ def test_a_write_error_keeps_what_was_published_and_the_next_run_finishes(
     ) in failed.output
     after = visible(out)
     assert {path: after[path] for path in before} == before  # byte for byte
+    report = report_of(out, layout)  # the last good run's report is not left standing
+    assert (report["status"], report["exit_code"]) == ("error", 4)
+    assert report["error"].endswith(
+        f"{message}; what was published before is intact, and the next run redoes the rest"
+    )
     added = set(after) - set(before)
     # a folder output keeps the part it published before the disk filled, and only that
     assert len(added) == (layout == "folder" and fault.startswith("disk"))
@@ -132,7 +143,7 @@ def test_a_write_error_keeps_what_was_published_and_the_next_run_finishes(
     monkeypatch.undo()
     rest = run_cli(*args)
     assert rest.exit_code == 0, rest.output
-    report = json.loads((out / REPORT[layout]).read_text())
+    report = report_of(out, layout)
     assert report["inputs"]["processed"] == len(NEW) - committed  # exactly what was not done
     assert sources(out) == OLD + NEW
     assert [reject["source"] for reject in entries(out, "rejects")] == ["e.txt"]
@@ -154,12 +165,10 @@ def test_sigterm_stops_cleanly_with_the_state_saved_and_the_next_run_does_the_re
     stopped = run_cli(*args)
     assert stopped.exit_code == 143, stopped.output
     assert "SIGTERM: stopping after the current input" in stopped.output
-    report = json.loads((out / REPORT[layout]).read_text())
+    report = report_of(out, layout)
     assert (report["status"], report["exit_code"]) == ("interrupted", 143)
     after = visible(out)
-    assert {p: after[p] for p in before if p != REPORT[layout]} == {
-        p: before[p] for p in before if p != REPORT[layout]
-    }
+    assert {path: after[path] for path in before} == before
     # a file output is one commit, so it keeps the previous file; a folder publishes the input
     # it was on
     done = sorted(set(sources(out)) - set(OLD))
@@ -176,7 +185,7 @@ def test_sigterm_stops_cleanly_with_the_state_saved_and_the_next_run_does_the_re
     monkeypatch.undo()
     rest = run_cli(*args)
     assert rest.exit_code == 0, rest.output
-    report = json.loads((out / REPORT[layout]).read_text())
+    report = report_of(out, layout)
     assert report["inputs"]["processed"] == len(NEW) - len(done)
     assert sources(out) == OLD + NEW
 
@@ -205,6 +214,9 @@ def test_a_worker_that_dies_stops_the_run_with_exit_5_and_the_next_run_finishes(
         run(pipeline, args[0], out / "clean.jsonl", RunOptions(workers=2))
     assert caught.value.exit_code == 5
     assert visible(out) == before
+    report = report_of(out, "file")
+    assert (report["status"], report["exit_code"]) == ("error", 5)
+    assert "a worker process died" in report["error"]
 
     assert run_cli(*args).exit_code == 0
     assert sources(out) == sorted([*OLD, *NEW, "site/boom.txt"])
