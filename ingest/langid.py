@@ -17,7 +17,7 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # langdetect's Detector constants, as it uses them.
 ALPHA = 0.5
@@ -57,19 +57,37 @@ class NormalForms(dict[int, str]):
         return normal
 
 
+@dataclass(frozen=True)
+class Profiles:
+    """langdetect's profiles: its languages, and each n-gram's probability in every one."""
+
+    languages: list[str]
+    table: dict[str, list[float]]
+
+
+@cache
+def load_profiles() -> Profiles:
+    """Load langdetect's 55 language profiles through its public factory, once per process
+    (0.3 s, ~65 MB); a local pool's fork server does it before it forks a worker
+    (ingest/executors/preload.py)."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return Profiles(factory.langlist, factory.word_lang_prob_map)
+
+
 class Detector:
     """Detect languages as `langdetect.detect_langs` does, with a fixed seed and `trials`
-    trials instead of its 7. Build one per process: it loads langdetect's 55 profiles."""
+    trials instead of its 7."""
 
     def __init__(self, seed: int = 0, trials: int = 7) -> None:
-        from langdetect import detector_factory
         from langdetect.detector import Detector as Reference
         from langdetect.utils.ngram import NGram
 
-        detector_factory.init_factory()
-        factory = detector_factory._factory  # the loaded profiles langdetect's own API uses
-        self.languages: list[str] = factory.langlist
-        self.table: dict[str, list[float]] = factory.word_lang_prob_map
+        profiles = load_profiles()
+        self.languages = profiles.languages
+        self.table = profiles.table
         self.seed = seed
         self.trials = trials
         self.random = random.Random()

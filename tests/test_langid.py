@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from langdetect import DetectorFactory, detector_factory
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from ingest.langid import Detector, NoFeatures
@@ -30,11 +32,18 @@ TEXTS = [
 ]
 
 
+@cache
+def factory() -> DetectorFactory:
+    """langdetect's own, loaded apart from ours."""
+    made = DetectorFactory()
+    made.load_profile(PROFILES_DIRECTORY)
+    made.set_seed(0)
+    return made
+
+
 def reference(text: str, trials: int) -> list[tuple[str, float]] | None:
     """What langdetect itself answers with the same seed and trials; None when it cannot."""
-    DetectorFactory.seed = 0
-    detector_factory.init_factory()
-    detector = detector_factory._factory.create()
+    detector = factory().create()
     detector.n_trial = trials
     detector.append(text)
     try:

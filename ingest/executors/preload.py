@@ -9,7 +9,7 @@ import gc
 
 import trafilatura  # noqa: F401  (the import is the point)
 
-from ingest.stages.language import load_profiles
+from ingest.langid import load_profiles
 
 load_profiles()
 gc.freeze()  # keep the collector off these objects, so their pages stay shared with the workers

@@ -22,14 +22,6 @@ from ingest.stages.base import Stage
 LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
-def load_profiles() -> None:
-    """Load langdetect's 55 language profiles, once per process (0.3 s, ~65 MB); a local
-    pool's fork server does it before it forks a worker (ingest/executors/preload.py)."""
-    from langdetect import detector_factory
-
-    detector_factory.init_factory()
-
-
 @cache
 def detector(seed: int, trials: int) -> Detector:
     """One detector per process and setting: it remembers the words it has seen."""
