@@ -34,6 +34,7 @@ LATIN = re.compile("[A-z]")  # langdetect's test is 'A' <= ch <= 'z', brackets i
 NON_LATIN = re.compile("[^\x00-\u02ff]")
 SPACES = re.compile(" +")
 WORD_CACHE = 16384  # distinct words whose n-grams are remembered, per process (a few MB)
+CHARACTER_CACHE = 65536  # characters whose normal form is remembered: real text uses far fewer
 
 
 class NoFeatures(Exception):
@@ -42,6 +43,8 @@ class NoFeatures(Exception):
 
 @dataclass(frozen=True)
 class Guess:
+    """A language and its probability, as langdetect's `Language` gives them."""
+
     lang: str
     prob: float
 
@@ -54,6 +57,8 @@ class NormalForms(dict[int, str]):
         self.normalize = normalize
 
     def __missing__(self, code: int) -> str:
+        if len(self) >= CHARACTER_CACHE:  # text drawn from all of Unicode: start afresh
+            self.clear()
         normal = self[code] = self.normalize(chr(code))
         return normal
 

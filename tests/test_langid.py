@@ -78,6 +78,14 @@ def test_the_word_cache_changes_nothing(detectors: dict[int, Detector]) -> None:
     assert [ours(detector, text) for text in reversed(TEXTS)] == first[::-1]
 
 
+def test_the_character_table_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ingest.langid.CHARACTER_CACHE", 8)
+    detector = Detector(seed=0, trials=1)
+    text = "Hello wörld, こんにちは мир"
+    assert ours(detector, text) == reference(text, 1)
+    assert len(detector.normal) <= 8
+
+
 def test_a_text_without_features_raises(detectors: dict[int, Detector]) -> None:
     with pytest.raises(NoFeatures):
         detectors[1].probabilities("1234 5678 !!! ---")
