@@ -38,6 +38,7 @@ from functools import cached_property
 
 from ingest.document import Document, Reject
 from ingest.profiles import site_key
+from ingest.text import collapse_spaces
 
 PERMUTATIONS = 64
 BANDS = 12
@@ -102,7 +103,7 @@ def _signed64(data: bytes) -> int:
 def fingerprint(doc: Document, settings: DedupSettings) -> Fingerprint:
     """The fingerprint of the document's kept body."""
     body = "\n".join(
-        " ".join(unicodedata.normalize("NFKC", line.text).casefold().split())
+        collapse_spaces(unicodedata.normalize("NFKC", line.text).casefold())
         for line in doc.lines
         if line.kept
     )

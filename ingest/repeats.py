@@ -18,6 +18,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from ingest.text import collapse_spaces
+
 # \d+ spelt so that the pattern starts with a character class, which `re` scans for quickly
 # (40% faster on a paragraph).
 _DIGITS = re.compile(r"\d\d*")
@@ -27,7 +29,7 @@ def normalise_line(text: str) -> str:
     """The form lines are compared in: NFKC, case-folded, each run of digits as one 0, and
     whitespace collapsed."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_DIGITS.sub("0", folded).split())
+    return collapse_spaces(_DIGITS.sub("0", folded))
 
 
 def line_key(text: str) -> int:

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.document import Document
-from ingest.stages.segment import Segment, collapse_spaces, wrap_width
+from ingest.stages.segment import Segment, wrap_width
+from ingest.text import collapse_spaces
 
 WRAPPED = """\
 The harbour board met on Tuesday evening to discuss the future of the old

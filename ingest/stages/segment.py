@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ingest.document import Document, Line
 from ingest.stages.base import Stage
+from ingest.text import collapse_spaces
 
 MIN_WRAP_WIDTH = 50
 MAX_WRAP_WIDTH = 100
@@ -39,17 +40,6 @@ def wrap_width(lines: list[str]) -> int | None:
     if near_full >= max(3, len(lengths) // 3) and near_full < len(lengths) and blank_separated:
         return width
     return None
-
-
-def collapse_spaces(raw: str) -> str:
-    """`raw` with runs of whitespace made one space and none at either end.
-
-    Almost every line is so already, which `str` tests tell faster than a split and a join
-    can redo it: every whitespace character but the space is unprintable.
-    """
-    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
-        return raw
-    return " ".join(raw.split())
 
 
 def continues(line: str, following: str, width: int) -> bool:
