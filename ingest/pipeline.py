@@ -67,6 +67,13 @@ def learned_index(stages: list[Stage]) -> int:
     return next((i for i, stage in enumerate(stages) if isinstance(stage, Repeats)), len(stages))
 
 
+# Distinct reject reasons a report lists. A reason may name a line or a column ("line 7 is not
+# valid JSON: ... column 44"), so a file of a million bad lines would list a million; past the
+# cap they count together, and the rejects file keeps each document's own reason.
+MAX_REJECT_REASONS = 1000
+OTHER_REASONS = "(other reasons, each in the rejects file)"
+
+
 @dataclass
 class RunStats:
     """Counts of a run, merged from every shard in a fixed order (so they are deterministic)."""
@@ -94,7 +101,7 @@ class RunStats:
             if doc.reject.duplicate_of:  # each names its original: count them under one reason
                 self.duplicates += 1
                 reason = "a duplicate of an earlier document"
-            self.reject_reasons[f"{doc.reject.stage}: {reason}"] += 1
+            self.count_reason(f"{doc.reject.stage}: {reason}")
             return
         self.written += 1
         self.languages[doc.language or "unknown"] += 1
@@ -102,11 +109,19 @@ class RunStats:
             self.removed[stage] += number
             self.removed[f"{stage}:{rule}"] += number
 
+    def count_reason(self, reason: str, number: int = 1) -> None:
+        """Count a reject reason, under OTHER_REASONS once MAX_REJECT_REASONS are listed."""
+        if reason not in self.reject_reasons and len(self.reject_reasons) >= MAX_REJECT_REASONS:
+            reason = OTHER_REASONS
+        self.reject_reasons[reason] += number
+
     def merge(self, other: RunStats) -> None:
         for name in ("documents", "written", "rejected", "failed", "duplicates", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("skipped", "removed", "languages", "reject_reasons", "stage_seconds"):
+        for name in ("skipped", "removed", "languages", "stage_seconds"):
             getattr(self, name).update(getattr(other, name))
+        for reason, number in other.reject_reasons.items():
+            self.count_reason(reason, number)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -10,7 +10,8 @@ import pytest
 from conftest import SAMPLES, SEEDS, Explode
 
 from ingest import Pipeline
-from ingest.document import Document
+from ingest.document import Document, Reject
+from ingest.pipeline import OTHER_REASONS, RunStats
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "ingest" / "schema" / "record.schema.json").read_text()
@@ -94,3 +95,20 @@ def test_empty_result_goes_to_rejects(tree, tmp_path: Path) -> None:
     assert stats.rejected == 1
     assert read_jsonl(tmp_path / "r.jsonl")[0]["reason"] == "no body text left after cleaning"
     assert (tmp_path / "o.jsonl").read_text() == ""
+
+
+def test_reject_reasons_in_the_report_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ingest.pipeline.MAX_REJECT_REASONS", 2)
+    stats, other = RunStats(), RunStats()
+    for line in (1, 2, 3, 1):
+        doc = Document(source="a.jsonl", kind="text")
+        doc.reject = Reject("read", f"line {line} is not valid JSON")
+        stats.count(doc)
+    assert stats.reject_reasons == {
+        "read: line 1 is not valid JSON": 2,
+        "read: line 2 is not valid JSON": 1,
+        OTHER_REASONS: 1,
+    }
+    other.count_reason("read: line 9 is not valid JSON", 5)
+    stats.merge(other)
+    assert stats.reject_reasons[OTHER_REASONS] == 6 and stats.rejected == 4
