@@ -540,7 +540,7 @@ class Run:
         else:
             with self.state.transaction():
                 record()
-        write_atomic(self.layout.report, orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+        self.write_report(summary)
         for staging in self.layout.staging():  # after a failure, the next run's recovery does
             shutil.rmtree(staging, ignore_errors=True)
         return report
@@ -557,9 +557,10 @@ class Run:
         report.error = str(error) or type(error).__name__
         report.finished = now()
         with contextlib.suppress(OSError):
-            write_atomic(
-                self.layout.report, orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2)
-            )
+            self.write_report(report.to_dict())
+
+    def write_report(self, summary: dict[str, Any]) -> None:
+        write_atomic(self.layout.report, orjson.dumps(summary, option=orjson.OPT_INDENT_2))
 
     def file_committed(self) -> None:
         """In the FILE output's commit: forget gone inputs, remember the file as written."""
