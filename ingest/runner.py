@@ -253,6 +253,12 @@ class Run:
         self.store = ProfileStore(state.conn)  # site profiles, counted in pass one
         self.sites: set[str] = set()  # the sites this run saw
         self.dedup = Deduplicator(state.conn)
+        if self.dedup.forgotten:
+            logger.warning(
+                "the state's %d near-duplicate signatures were made by another version or "
+                "Python: dropped; those documents are found again by their exact body only",
+                self.dedup.forgotten,
+            )
         self.delay = float(os.environ.get(TEST_DELAY) or 0)
 
     @property

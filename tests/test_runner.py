@@ -419,3 +419,25 @@ def test_a_folder_output_lists_gone_inputs_once_and_forgets_them(tmp_path: Path)
         assert list(state.sources()) == ["s/a0.txt", "s/a2.txt", "s/a4.txt"]
     finally:
         state.close()
+
+
+def test_signatures_another_version_made_are_dropped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = corpus(tmp_path / "in", 3)
+    out = tmp_path / "clean.jsonl"
+    run(Pipeline(), root, out)
+    state = State(tmp_path / "clean.state.db")
+    try:
+        state.set_meta("dedup_signatures", "an older scheme")
+    finally:
+        state.close()
+    (root / "site/a009.txt").write_text(article(9))
+    with caplog.at_level(logging.WARNING, logger="ingest"):
+        second = run(Pipeline(), root, out)
+    assert second.processed == 1
+    assert "the state's 3 near-duplicate signatures were made by another version" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="ingest"):
+        run(Pipeline(), root, out)
+    assert "near-duplicate signatures" not in caplog.text
