@@ -301,8 +301,17 @@ class Deduplicator:
         if doc.reject is not None:
             return doc
         fp = fp or fingerprint(doc, self.settings)
-        site = site_key(doc)
-        matches = self.matches(doc.id, fp)
+        doc.reject, same_as = self.judge(doc.id, doc.source, site_key(doc), fp)
+        if same_as:
+            doc.metadata["same_as"] = same_as
+        return doc
+
+    def judge(
+        self, doc_id: str, source: str, site: str, fp: Fingerprint
+    ) -> tuple[Reject | None, list[str]]:
+        """A kept document's verdict: a Reject if it duplicates an earlier document of its own
+        site, else the ids of other sites' documents it duplicates, and it is registered."""
+        matches = self.matches(doc_id, fp)
         same_site = [match for match in matches if match.site == site]
         if same_site:
             first = same_site[0]
@@ -311,17 +320,13 @@ class Deduplicator:
                 if first.similarity is None
                 else f"a near-duplicate ({first.similarity:.0%} of shingles shared)"
             )
-            doc.reject = Reject(
-                "dedup", f"{kind} of {first.source} ({first.doc})", duplicate_of=first.doc
-            )
-            row = self._forget_bands(doc.id)
+            row = self._forget_bands(doc_id)
             if row is not None:
                 self.conn.execute("DELETE FROM dedup_documents WHERE id = ?", (row,))
-            return doc
-        if matches:
-            doc.metadata["same_as"] = [match.doc for match in matches]
-        self.register(doc, site, fp)
-        return doc
+            reason = f"{kind} of {first.source} ({first.doc})"
+            return Reject("dedup", reason, duplicate_of=first.doc), []
+        self.register(doc_id, source, site, fp)
+        return None, [match.doc for match in matches]
 
     def matches(self, doc_id: str, fp: Fingerprint) -> list[Match]:
         """Earlier documents with the same body or a similar one, earliest first."""
@@ -343,15 +348,15 @@ class Deduplicator:
                     found[row] = Match(doc, source, site, score)
         return [found[row] for row in sorted(found)]
 
-    def register(self, doc: Document, site: str, fp: Fingerprint) -> None:
+    def register(self, doc_id: str, source: str, site: str, fp: Fingerprint) -> None:
         """Remember a kept document; a re-processed one keeps its place in the order."""
-        row = self._forget_bands(doc.id)
-        values = (doc.source, site, fp.body, fp.signature)
+        row = self._forget_bands(doc_id)
+        values = (source, site, fp.body, fp.signature)
         if row is None:
             row = self.conn.execute(
                 "INSERT INTO dedup_documents (source, site, body, signature, doc) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (*values, doc.id),
+                (*values, doc_id),
             ).lastrowid
         else:
             self.conn.execute(

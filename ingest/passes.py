@@ -7,8 +7,9 @@ document of the run has taught about its site:
   the driver to spool and their line keys per site (`ingest.profiles.LineCounts`) for the driver
   to add to the site profiles;
 - pass two (`second_pass`) runs `Repeats` with the profiles as they stand after this run's
-  counts, then the stages after it (classify, language), and computes the duplicate fingerprint
-  of each kept document; the driver checks duplicates in source order and writes.
+  counts, then the stages after it (classify, language), and returns each document finished
+  (`ingest.document.Finished`): its record built and, if it is kept, its duplicate fingerprint
+  computed; the driver checks duplicates in source order and writes.
 A pipeline without a `Repeats` stage runs every stage in pass one.
 """
 
@@ -18,11 +19,11 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ingest.dedup import DedupSettings, Fingerprint, fingerprint
-from ingest.document import Document
+from ingest.dedup import DedupSettings, fingerprint
+from ingest.document import Document, Finished, Reject
 from ingest.io.readers import Input, read_documents
 from ingest.pipeline import Pipeline, RunStats, learned_index
-from ingest.profiles import LineCounts, SiteProfile
+from ingest.profiles import LineCounts, SiteProfile, site_key
 from ingest.stages.repeats import Repeats
 from ingest.state import content_hash
 
@@ -95,14 +96,13 @@ class Learned:
 
 @dataclass
 class SecondResult:
-    docs: list[Document]
-    fingerprints: list[Fingerprint | None]
+    finished: list[Finished]
     stats: RunStats
 
 
 def second_pass(learned: Learned, shard: bytes) -> SecondResult:
     """Run the learned stage and those after it on a shard's documents, as pass one pickled
-    them; fingerprint the documents that are kept."""
+    them; finish each for the driver (`finish`)."""
     docs: list[Document] = pickle.loads(shard)
     pipeline = learned.pipeline
     split = learned_index(pipeline.stages)
@@ -111,5 +111,17 @@ def second_pass(learned: Learned, shard: bytes) -> SecondResult:
         stages = []
     stats = RunStats()
     done = [pipeline.finish(pipeline.apply(stages, doc, stats)) for doc in docs]
-    prints = [fingerprint(doc, learned.dedup) if doc.reject is None else None for doc in done]
-    return SecondResult(done, prints, stats)
+    return SecondResult([finish(doc, learned.dedup) for doc in done], stats)
+
+
+def finish(doc: Document, settings: DedupSettings) -> Finished:
+    """The document as the driver needs it: the record and, if it is kept, the fingerprint.
+    A document that cannot be built into a record fails here, alone."""
+    site = site_key(doc)
+    if doc.reject is not None:
+        return Finished(doc.id, doc.source, site, doc.reject)
+    try:
+        return Finished(doc.id, doc.source, site, None, doc.to_record(), fingerprint(doc, settings))
+    except Exception as error:  # a bad document must never stop the run
+        reject = Reject("finish", f"{type(error).__name__}: {error}", failed=True)
+        return Finished(doc.id, doc.source, site, reject)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import __version__
-from ingest.document import Document, Reject
+from ingest.document import Document, Finished, Reject
 from ingest.io.readers import CONTAINERS, ReadOptions, read_document, walk
 from ingest.profiles import SiteProfile
 from ingest.rules import RuleSet, load_rules
@@ -90,7 +90,7 @@ class RunStats:
     stage_seconds: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
-    def count(self, doc: Document) -> None:
+    def count(self, doc: Document | Finished) -> None:
         self.documents += 1
         if doc.reject is not None:
             if doc.reject.failed:

@@ -72,8 +72,8 @@ from typing import Any
 
 import orjson
 
-from ingest.dedup import Deduplicator, DedupSettings, Fingerprint
-from ingest.document import Document, Reject
+from ingest.dedup import Deduplicator, DedupSettings
+from ingest.document import Finished, Reject
 from ingest.errors import EXIT_INTERNAL, OutputError
 from ingest.executors import Executor, check_executor, make_executor
 from ingest.io.output import (
@@ -431,10 +431,7 @@ class Run:
                 position = 0
                 for read in queue.popleft():
                     end = position + read.documents
-                    docs = zip(
-                        result.docs[position:end], result.fingerprints[position:end], strict=True
-                    )
-                    self.write_input(read, docs)
+                    self.write_input(read, result.finished[position:end])
                     position = end
                     progress.advance(1, read.documents)
                     if self.stop.signal is not None:
@@ -443,20 +440,26 @@ class Run:
                     break
         progress.close()
 
-    def write_input(self, read: Read, docs: Iterable[tuple[Document, Fingerprint | None]]) -> None:
+    def write_input(self, read: Read, docs: Iterable[Finished]) -> None:
         """Every document of one input, deduplicated, counted and written to the open part."""
         part = self.open_part()
         for carry in self.carry:
             carry.copy_until(part, read.source)
         outcome: Counter[str] = Counter()  # written, rejected, failed
-        for doc, fp in docs:
+        for doc in docs:
             if doc.reject is None:
+                assert doc.fingerprint is not None, "pass two fingerprints every kept document"
                 try:
-                    self.dedup.check(doc, fp)
+                    doc.reject, same_as = self.dedup.judge(
+                        doc.id, doc.source, doc.site, doc.fingerprint
+                    )
                 except sqlite3.Error:
                     raise
                 except Exception as error:  # a bad document must never stop the run
                     doc.reject = Reject("dedup", f"{type(error).__name__}: {error}", failed=True)
+                else:
+                    if same_as:
+                        doc.to_record()["metadata"]["same_as"] = same_as
             self.stats.count(doc)
             part.write(doc)
             if doc.reject is None:

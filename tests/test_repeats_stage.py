@@ -127,6 +127,6 @@ def test_pass_two_removes_with_the_keys_pass_one_counted(
     learned = Learned(
         pipeline, {"gazette": profile("gazette", {"Leserservice Hafenblatt": 20})}, DedupSettings()
     )
-    (doc,) = second_pass(learned, shard).docs
-    chrome = doc.lines[-1]
-    assert chrome.removal is not None and chrome.removal.stage == "repeats"
+    (finished,) = second_pass(learned, shard).finished
+    chrome = finished.to_record()["removed"][-1]
+    assert (chrome["text"], chrome["stage"]) == ("Leserservice Hafenblatt", "repeats")
