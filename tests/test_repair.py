@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.document import Document
-from ingest.stages.repair import Repair, has_mojibake_hint
+from ingest.stages.repair import Repair, badness_check, has_mojibake_hint, plain_pattern
 
 
 def repair(text: str, kind: str = "text") -> Document:
@@ -59,3 +61,42 @@ HINT_CHARS += "\u2122\u2123\ufffd\u03ff\u0400\u04ff\u0500"
 @given(st.text(st.sampled_from(HINT_CHARS), max_size=6))
 def test_the_mojibake_hint_is_the_regex_of_alternatives(text: str) -> None:
     assert has_mojibake_hint(text) == bool(MOJIBAKE_HINT.search(text))
+
+
+def test_a_verbose_pattern_is_spelt_out_plain() -> None:
+    verbose = r"""
+        [a-z] \s [#\s]   # a comment, with [brackets]
+        |
+        []x] [^]y] \w
+    """
+    assert plain_pattern(verbose) == (
+        r"[a-z][\s\pZ\x0b\x1c-\x1f\x85][#\s\pZ\x0b\x1c-\x1f\x85]|[]x][^]y][\pL\pN\pM_]"
+    )
+
+
+def characters_of(pattern: str) -> str:
+    """Every character a pattern names, and each neighbour of a range's ends."""
+    chars = {char for char in pattern if char not in "[]^|\\\n "}
+    return "".join(sorted(chars | {"a", "Z", " ", "\u3000", "\u0301", "_", "1", ".", "\n"}))
+
+
+MOJIBAKE_ALPHABET = characters_of(BADNESS_RE.pattern)
+
+
+@given(st.text(st.sampled_from(MOJIBAKE_ALPHABET), max_size=8))
+def test_the_badness_check_says_yes_wherever_ftfys_does(text: str) -> None:
+    """The RE2 check gates ftfy: it must never miss a line ftfy would fix. It is wider only
+    where a combining mark stands for Python's \\w."""
+    ours = badness_check().search(text) is not None
+    if is_bad(text):
+        assert ours
+    elif ours:
+        assert any(unicodedata.category(char).startswith("M") for char in text)
+
+
+def test_cyrillic_text_passes_the_badness_check_and_cp1251_mojibake_does_not() -> None:
+    clean = "Городской совет утвердил бюджет на следующий год."
+    broken = clean.encode("utf-8").decode("cp1251")
+    assert badness_check().search(clean) is None
+    doc = repair(f"{broken}\n{clean}")
+    assert doc.text == f"{clean}\n{clean}" and doc.repairs == ["mojibake:1"]

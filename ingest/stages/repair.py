@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from ingest.document import Document
@@ -39,6 +40,64 @@ ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{
 def has_mojibake_hint(text: str) -> bool:
     """Whether `text` shows a trace of mojibake (a hint never spans a line break)."""
     return MOJIBAKE_CHAR.search(text) is not None or MOJIBAKE_PAIR.search(text) is not None
+
+
+# RE2 has no verbose mode, and its \s and \w are ASCII: these classes hold every character
+# Python's Unicode ones match (\w: and the combining marks, which only makes the check wider).
+UNICODE_CLASSES = {"\\s": r"[\s\pZ\x0b\x1c-\x1f\x85]", "\\w": r"[\pL\pN\pM_]"}
+
+
+def plain_pattern(verbose: str) -> str:
+    """A regex written for Python's VERBOSE mode, spelt out for RE2: whitespace and comments
+    outside character classes dropped, Python's Unicode \\s and \\w widened (UNICODE_CLASSES).
+    """
+    out: list[str] = []
+    index, in_class, class_start = 0, False, False
+    while index < len(verbose):
+        char = verbose[index]
+        if char == "\\":
+            escape = verbose[index : index + 2]
+            class_start = False
+            out.append(
+                UNICODE_CLASSES[escape][1:-1]
+                if in_class and escape in UNICODE_CLASSES
+                else UNICODE_CLASSES.get(escape, escape)
+            )
+            index += 2
+            continue
+        if in_class:
+            if char == "]" and not class_start:
+                in_class = False
+            class_start = False
+        elif char == "[":
+            in_class, class_start = True, True
+            if verbose[index + 1 : index + 2] == "^":
+                out.append("[^")
+                index += 2
+                continue
+        elif char in " \t\n\r\v\f":
+            index += 1
+            continue
+        elif char == "#":
+            end = verbose.find("\n", index)
+            index = len(verbose) if end < 0 else end
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def badness_check() -> Any:
+    """ftfy's mojibake check (`ftfy.badness.is_bad`) as an RE2 regex: linear, where `re` tries
+    its fifty alternatives at every position of a line with no mojibake (45 µs for 250
+    characters against 1.3). It says yes wherever ftfy's does, so a line it passes over is one
+    ftfy would leave alone: on Cyrillic text, whose every line has a hint, it makes the repair
+    stage 30 times cheaper."""
+    import re2
+    from ftfy.badness import BADNESS_RE
+
+    return re2.compile(plain_pattern(BADNESS_RE.pattern))
 
 
 class Repair(Stage):
@@ -72,8 +131,8 @@ class Repair(Stage):
         if not has_mojibake_hint(text):
             return text  # then no line does
         from ftfy import fix_text
-        from ftfy.badness import is_bad
 
+        is_bad = badness_check().search
         lines = text.split("\n")
         fixed = 0
         for index, line in enumerate(lines):
