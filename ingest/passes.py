@@ -78,6 +78,7 @@ def first_pass(pipeline: Pipeline, todos: list[Todo]) -> FirstResult:
             doc = pipeline.apply(local, doc, result.stats)
             if doc.reject is None:
                 result.counts.add(doc)
+            doc.text = ""  # pass two reads the lines: the text would double the spool
             docs.append(doc)
         result.reads.append(Read(todo.input.source, todo.stat, digest, len(docs) - before))
     result.docs = pickle.dumps(docs, pickle.HIGHEST_PROTOCOL)

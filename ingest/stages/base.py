@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from ingest.document import Document, Line, Removal
+from ingest.document import Document, Line, removal
 from ingest.rules import Rule, RuleFile, RuleSet
 
 
@@ -39,7 +39,7 @@ class LineStage(Stage):
                 verdict = self.judge(doc, index, line)
                 if verdict is not None:
                     rule, reason = verdict
-                    line.removal = Removal(self.name, rule, reason)
+                    line.removal = removal(self.name, rule, reason)
         return doc
 
     @abstractmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.document import Document, Removal
+from ingest.document import Document, removal
 from ingest.rules import RegexSet, Rule
 from ingest.stages.base import RuleStage
 
@@ -109,7 +109,7 @@ class ChromePlan:
         for index, (_, rule, reason) in verdicts.items():
             line = lines[index]
             if line.kept and line.keep_rule is None:
-                line.removal = Removal(stage, rule.uid, reason)
+                line.removal = removal(stage, rule.uid, reason)
 
     @staticmethod
     def reason(rule: Rule, marker: str = "", end: str = "") -> str:

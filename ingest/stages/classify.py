@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import filterfalse
 
-from ingest.document import Document, Line, Removal
+from ingest.document import Document, Line, removal
 from ingest.stages.base import Stage
 
 # jusText's stoplists (shipped with jusText, which trafilatura depends on), by ISO 639-1 code.
@@ -411,8 +411,8 @@ class Classify(Stage):
             if not line.kept or line.keep_rule is not None:
                 continue
             if not start <= index < end:
-                line.removal = Removal(self.name, "far-from-body", REASONS["far-from-body"])
+                line.removal = removal(self.name, "far-from-body", REASONS["far-from-body"])
             elif final[index] == "bad":
                 rule = "link-list" if feats[index].links else classes[index]
-                line.removal = Removal(self.name, rule, REASONS[rule])
+                line.removal = removal(self.name, rule, REASONS[rule])
         return doc

@@ -12,7 +12,7 @@ does not read as a headline.
 
 from __future__ import annotations
 
-from ingest.document import Document, Line, Removal
+from ingest.document import Document, Line, removal
 from ingest.rules import RegexSet, Rule
 from ingest.stages.base import RuleStage
 from ingest.stages.metadata import fold, fold_head, title_matches
@@ -70,7 +70,7 @@ class Headline(RuleStage):
                     and word in line.text.casefold()
                     and title_matches(line.text, title)
                 ):
-                    line.removal = Removal(self.name, "title-repeat", "the title, repeated")
+                    line.removal = removal(self.name, "title-repeat", "the title, repeated")
         listed = self.heading_blocks(lines, self.plan(site))
         if not listed:
             return doc
@@ -80,7 +80,7 @@ class Headline(RuleStage):
                 continue
             heading = listed.get(fold_head(line.text, longest))  # a paragraph is none of them
             if heading is not None:
-                line.removal = Removal(
+                line.removal = removal(
                     self.name, "other-headline", f"a headline listed under {heading!r}"
                 )
         return doc
@@ -97,14 +97,14 @@ class Headline(RuleStage):
                 continue
             reason = rule.reason or "a heading of links to other articles"
             if removable(heading):
-                heading.removal = Removal(self.name, rule.uid, reason)
+                heading.removal = removal(self.name, rule.uid, reason)
             taken = 0
             while index < len(lines) and taken < MAX_BLOCK_LINES:
                 line = lines[index]
                 if line.kept and not is_headline(line.text):
                     break
                 if removable(line):
-                    line.removal = Removal(
+                    line.removal = removal(
                         self.name, rule.uid, f"a headline under {heading.text[:60]!r}"
                     )
                     listed.setdefault(fold(line.text), heading.text[:60])

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ingest.dates import When, find_when, is_relative, leftover_words, parse_when
-from ingest.document import Document, Line, Removal
+from ingest.document import Document, Line, removal
 from ingest.rules import RegexSet, Rule
 from ingest.stages.base import RuleStage
 from ingest.stages.classify import ends_with_mark, guess_stoplist
@@ -275,7 +275,7 @@ class Metadata(RuleStage):
                 continue
             if where[index] == "inner" and lifted.rule.kind in FIELD_KINDS:
                 reason = lifted.rule.reason or f"a {lifted.rule.kind.replace('_', ' ')} line"
-                line.removal = Removal(
+                line.removal = removal(
                     self.name, lifted.rule.uid, f"{reason} between paragraphs, not this article's"
                 )
             else:
@@ -431,7 +431,7 @@ class Metadata(RuleStage):
                 fields.append(f"metadata.{name}")
         rule = lifted.rule
         reason = rule.reason or f"a {rule.kind.replace('_', ' ')} line"
-        line.removal = Removal("metadata", rule.uid, reason, field=", ".join(fields))
+        line.removal = removal("metadata", rule.uid, reason, field=", ".join(fields))
 
     def find_title(self, doc: Document) -> None:
         """Mark the headline line; set `title` from it unless the input already gave one."""
@@ -449,7 +449,7 @@ class Metadata(RuleStage):
             for index in [*candidates, *range(start, min(start + 3, len(lines)))]:
                 line = lines[index]
                 if line.kept and line.keep_rule is None and title_matches(line.text, wanted):
-                    line.removal = Removal(
+                    line.removal = removal(
                         self.name, "title", "the headline, already the title", field="title"
                     )
                     return
@@ -472,7 +472,7 @@ class Metadata(RuleStage):
             doc.metadata.setdefault("sitename", suffix.group("site").strip())
             title = title[: suffix.start()].strip()
         doc.title = title
-        lines[index].removal = Removal(
+        lines[index].removal = removal(
             self.name, "title", "the headline above the body", field="title"
         )
 
