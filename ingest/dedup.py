@@ -46,6 +46,7 @@ from functools import cache, cached_property
 
 from ingest.document import Document, Reject
 from ingest.profiles import site_key
+from ingest.state import read_meta, write_meta
 from ingest.text import collapse_spaces
 
 PERMUTATIONS = 64
@@ -240,32 +241,26 @@ class Deduplicator:
         self.forgotten = self.drop_foreign_signatures()
         self.rebuild_bands()
 
-    def _meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
-
     def drop_foreign_signatures(self) -> int:
         """Drop the stored signatures made another way than ours (`signature_scheme`): compared
         with ours they would match nothing, or worse, something. Their documents are still
         found by their exact body. Returns how many were dropped."""
         scheme = signature_scheme()
-        if self._meta("dedup_signatures") == scheme:
+        if read_meta(self.conn, "dedup_signatures") == scheme:
             return 0
         with self._transaction():
             dropped = self.conn.execute(
                 "UPDATE dedup_documents SET signature = NULL WHERE signature IS NOT NULL"
             ).rowcount
             self.conn.execute("DELETE FROM dedup_bands")
-            self.conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('dedup_signatures', ?)", (scheme,)
-            )
+            write_meta(self.conn, "dedup_signatures", scheme)
         return dropped
 
     def rebuild_bands(self) -> None:
         """Re-band every stored signature when the state's bands have another layout (a state
         from an older version): the signatures themselves are unchanged."""
         conn = self.conn
-        if self._meta("dedup_bands") == LAYOUT:
+        if read_meta(self.conn, "dedup_bands") == LAYOUT:
             return
         with self._transaction():
             conn.execute("DELETE FROM dedup_bands")
@@ -277,7 +272,7 @@ class Deduplicator:
                     "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?, ?)",
                     [(band, value, row) for band, value in bands(signature)],
                 )
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('dedup_bands', ?)", (LAYOUT,))
+            write_meta(conn, "dedup_bands", LAYOUT)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

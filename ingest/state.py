@@ -155,11 +155,10 @@ class State:
         self.commit()
 
     def meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        return read_meta(self.conn, key)
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        write_meta(self.conn, key, value)
 
     def source(self, source: str) -> SourceRow | None:
         row = self.conn.execute(
@@ -336,6 +335,17 @@ def stat_key(item: Input) -> str:
             continue
         parts.append(f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}")
     return ";".join(parts)
+
+
+def read_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """A value of the state's `meta` table, for `State` and for the stores that take a bare
+    connection (`ingest.dedup.Deduplicator`)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def write_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
 def content_hash(item: Input, max_bytes: int) -> str | None:
