@@ -24,9 +24,9 @@ in through this interface, and only this:
 - driver, after each shard of pass one: `ProfileStore(conn).add(counts)`, in a transaction;
   after pass one: `ProfileStore.chrome_profile(sites)` for the sites this run saw;
 - worker, pass two: `Repeats(profiles)` in place of the pipeline's own `Repeats` stage, and
-  `fingerprint(doc, DedupSettings())` for each document still kept;
-- driver, pass two, in source order: `Deduplicator(conn).check(doc, fingerprint)`, in the
-  transaction of the part the document is written to.
+  `fingerprint(doc, DedupSettings())` for each document still kept (`ingest.passes.finish`);
+- driver, pass two, in source order: `Deduplicator(conn).judge(id, source, site, fingerprint)`,
+  in the transaction of the part the document is written to.
 The stores write only in the runner's transactions and are idempotent per document id, so a
 crashed and repeated run never counts or registers a document twice.
 
