@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ftfy import TextFixerConfig, fix_text
 from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.document import Document
-from ingest.stages.repair import Repair, badness_check, has_mojibake_hint, plain_pattern
+from ingest.stages import repair as repair_module
+from ingest.stages.repair import (
+    Repair,
+    badness_check,
+    fix_line,
+    has_mojibake_hint,
+    plain_pattern,
+)
 
 
 def repair(text: str, kind: str = "text") -> Document:
@@ -100,3 +108,45 @@ def test_cyrillic_text_passes_the_badness_check_and_cp1251_mojibake_does_not() -
     assert badness_check().search(clean) is None
     doc = repair(f"{broken}\n{clean}")
     assert doc.text == f"{clean}\n{clean}" and doc.repairs == ["mojibake:1"]
+
+
+# What `fix_line` stands for: ftfy's `fix_text`, fixing encoding damage only.
+DAMAGE_ONLY = TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=False,
+)
+
+
+@st.composite
+def damaged_lines(draw: st.DrawFn) -> str:
+    """A line mis-decoded zero to two times, with some of ftfy's odd characters around it:
+    C1 controls, a terminal escape, combining marks, no-break spaces."""
+    text = draw(st.text(st.sampled_from("ae é’—…€ЖжΩ中\x1b[31m\x85\x9d\u0301\u00a0"), max_size=12))
+    for codec in draw(
+        st.lists(st.sampled_from(["cp1252", "latin-1", "cp1251", "macroman"]), max_size=2)
+    ):
+        text = text.encode("utf-8").decode(codec, errors="replace")
+    return text + draw(st.text(st.sampled_from(MOJIBAKE_ALPHABET), max_size=4))
+
+
+@given(damaged_lines())
+def test_fix_line_is_ftfys_fix_text(line: str) -> None:
+    assert fix_line(line) == fix_text(line, DAMAGE_ONLY)
+
+
+def test_fix_line_repairs_twice_damaged_text_and_leaves_clean_text_alone() -> None:
+    clean = "Le café d’Ångström"
+    twice = clean.encode("utf-8").decode("cp1252").encode("utf-8").decode("cp1252")
+    assert fix_line(twice) == clean
+    assert fix_line(clean) == clean
+
+
+def test_a_line_longer_than_ftfys_segment_is_fixed_piecewise_like_fix_text(monkeypatch) -> None:
+    monkeypatch.setattr(repair_module, "SEGMENT", 7)
+    line = "cafÃ© and cafÃ© and mÃ¼de"
+    assert fix_line(line) == fix_text(line, DAMAGE_ONLY._replace(max_decode_length=7))
