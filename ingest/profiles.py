@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import sqlite3
+import struct
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from ingest.repeats import line_key
 from ingest.rules.ruleset import host_of
 
 NO_SITE = ""  # the pool of documents with no url, site, site rule or folder
-_SIGN = 1 << 63
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS profile_sites (
         id INTEGER PRIMARY KEY,
@@ -158,9 +158,10 @@ class SiteProfile:
         return count
 
 
-def _to_sql(key: int) -> int:
-    """Line keys are unsigned 64-bit; SQLite integers are signed."""
-    return key - (1 << 64) if key >= _SIGN else key
+def _to_sql(keys: list[int]) -> tuple[int, ...]:
+    """Line keys are unsigned 64-bit; SQLite integers are signed: the same 8 bytes each,
+    read back signed, in two C calls rather than a Python expression a key."""
+    return struct.unpack(f"<{len(keys)}q", struct.pack(f"<{len(keys)}Q", *keys))
 
 
 def _from_sql(value: int) -> int:
@@ -169,7 +170,7 @@ def _from_sql(value: int) -> int:
 
 def _content(keys: list[int]) -> int:
     """A signed 64-bit hash of a document's sorted line keys."""
-    data = b"".join(key.to_bytes(8, "big") for key in keys)
+    data = struct.pack(f">{len(keys)}Q", *keys)
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
@@ -205,10 +206,12 @@ class ProfileStore:
         sites, lines = fresh.totals()
         for site in sorted(sites):
             row, start = self._begin(site)
+            counts = lines[site]
+            ordered = sorted(zip(_to_sql(list(counts)), counts.values(), strict=True))
             self.conn.executemany(
                 "INSERT INTO profile_lines VALUES (?, ?, ?, ?) ON CONFLICT (site, key) "
                 "DO UPDATE SET documents = documents + excluded.documents",
-                sorted((row, _to_sql(key), number, start) for key, number in lines[site].items()),
+                [(row, key, number, start) for key, number in ordered],
             )
             self.conn.execute(
                 "UPDATE profile_sites SET documents = documents + ? WHERE id = ?",

@@ -153,12 +153,16 @@ def classify_entry(
     if entry.name.startswith("."):
         skipped["hidden"] += 1
         return None
-    relative = os.path.relpath(entry.path, top).replace(os.sep, "/")
-    real = os.path.realpath(entry.path)
+    # Every folder walked is a real path under `top` (links to folders are not followed), so
+    # an entry is named by its path past `top` and is its own real path unless it is a link:
+    # relpath and realpath, a dozen system calls and string operations each, are not needed.
+    relative = entry.path[len(top.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    link = entry.is_symlink()
+    real = os.path.realpath(entry.path) if link else entry.path
     if real in exclude or entry.path in exclude:
         skipped["the run's own output"] += 1
         return None
-    if entry.is_symlink():
+    if link:
         if not within(real, top):
             return problem_input(
                 entry.path, relative, "a link to a file outside the input folder (not followed)"
