@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from ingest.dedup import DedupSettings, fingerprint
 from ingest.document import Document, Finished, Reject
 from ingest.io.readers import Input, read_documents
+from ingest.io.writers import dumps
 from ingest.pipeline import Pipeline, RunStats, learned_index
 from ingest.profiles import LineCounts, SiteProfile, site_key
 from ingest.stages.repeats import Repeats
@@ -122,7 +123,16 @@ def finish(doc: Document, settings: DedupSettings) -> Finished:
     if doc.reject is not None:
         return Finished(doc.id, doc.source, site, doc.reject)
     try:
-        return Finished(doc.id, doc.source, site, None, doc.to_record(), fingerprint(doc, settings))
+        return Finished(
+            doc.id,
+            doc.source,
+            site,
+            None,
+            dumps(doc.to_record()),
+            doc.language,
+            dict(doc.removal_counts()),
+            fingerprint(doc, settings),
+        )
     except Exception as error:  # a bad document must never stop the run
         reject = Reject("finish", f"{type(error).__name__}: {error}", failed=True)
         return Finished(doc.id, doc.source, site, reject)

@@ -87,6 +87,7 @@ from ingest.io.output import (
     write_atomic,
 )
 from ingest.io.readers import Input, walk
+from ingest.io.writers import dumps
 from ingest.passes import Learned, Read, Todo, first_pass, second_pass
 from ingest.pipeline import Pipeline, RunStats
 from ingest.profiles import ProfileStore
@@ -458,8 +459,10 @@ class Run:
                 except Exception as error:  # a bad document must never stop the run
                     doc.reject = Reject("dedup", f"{type(error).__name__}: {error}", failed=True)
                 else:
-                    if same_as:
-                        doc.to_record()["metadata"]["same_as"] = same_as
+                    if same_as:  # rare (the same article on another site): rebuild the line
+                        record = doc.to_record()
+                        record["metadata"]["same_as"] = same_as
+                        doc.line = dumps(record)
             self.stats.count(doc)
             part.write(doc)
             if doc.reject is None:

@@ -95,7 +95,7 @@ def fail_on_call(
 FAULTS = {
     "disk-full-writing-records": (
         AtomicJsonl,
-        "write",
+        "write_line",  # every record and reject goes through it
         3,
         OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),  # as write() raises it: no file name
         "cannot write the output: No space left on device",

@@ -44,7 +44,7 @@ from typing import IO, Any
 import orjson
 import zstandard
 
-from ingest.document import Document, Finished
+from ingest.document import Finished
 from ingest.errors import ConfigError, OutputError
 from ingest.io.writers import (
     FORMATS,
@@ -231,9 +231,10 @@ class PartWriter:
         self.rejects = self.stack.enter_context(AtomicJsonl(layout.staged(rejects), compression))
         self.inputs = 0  # covered, and staged in the state
 
-    def write(self, doc: Document | Finished) -> None:
+    def write(self, doc: Finished) -> None:
         if doc.reject is None:
-            self.records.write(doc.to_record())
+            assert doc.line is not None
+            self.records.write_line(doc.line)
         else:
             self.rejects.write(doc.to_reject())
 

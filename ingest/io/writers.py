@@ -114,6 +114,10 @@ class RecordWriter(ABC):
     def write(self, record: dict[str, Any]) -> None:
         """Add one record."""
 
+    def write_line(self, line: bytes) -> None:
+        """Add one record given as its JSON line (`dumps`), as pass two's workers send it."""
+        self.write(orjson.loads(line))
+
     @abstractmethod
     def finish(self) -> None:
         """End the format's stream (footers, compressor frames); the file is still open."""
@@ -171,8 +175,12 @@ class AtomicJsonl(RecordWriter):
             self._out = raw
 
     def write(self, record: dict[str, Any]) -> None:
+        self.write_line(dumps(record))
+
+    def write_line(self, line: bytes) -> None:
+        """The line as it is: it is already this file's JSON."""
         assert self._out is not None, "use AtomicJsonl as a context manager"
-        self._out.write(dumps(record))
+        self._out.write(line)
         self.count += 1
 
     def finish(self) -> None:
