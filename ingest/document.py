@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
@@ -184,6 +185,25 @@ class Document:
         """The rejects-file entry: enough for a person to find the file and see why."""
         assert self.reject is not None
         return reject_entry(self.id, self.source, self.reject)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its other fields and its lines as columns, a list per `Line` field: pass
+        one's shards reach pass two this way, and a list of strings or numbers pickles in one
+        go where each `Line` took a call of its own (dumps 35 -> 21 µs a document)."""
+        lines = self.lines
+        others = [getattr(self, name) for name in _OTHER_FIELDS]
+        return _document, (others, *(list(map(column, lines)) for column in _LINE_COLUMNS))
+
+
+_OTHER_FIELDS = [f.name for f in fields(Document) if f.name != "lines"]
+_LINES_AT = [f.name for f in fields(Document)].index("lines")
+_LINE_COLUMNS = [attrgetter(f.name) for f in fields(Line)]
+
+
+def _document(others: list[Any], *columns: list[Any]) -> Document:
+    """A `Document` from `Document.__reduce__`'s fields and line columns."""
+    lines = list(map(Line, *columns))
+    return Document(*others[:_LINES_AT], lines, *others[_LINES_AT:])  # type: ignore[arg-type]
 
 
 def reject_entry(doc_id: str, source: str, reject: Reject) -> dict[str, Any]:
