@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from ingest.document import Document, Line, removal
+from ingest.document import Document
 from ingest.rules import Rule, RuleFile, RuleSet
 
 
@@ -24,27 +24,6 @@ class Stage(ABC):
 
     def __repr__(self) -> str:
         return f"<stage {self.name}>"
-
-
-class LineStage(Stage):
-    """A stage that only decides, for each line still kept, whether to remove it.
-
-    Subclasses implement `judge`; this class does the marking, and skips lines that a keep rule
-    protects, so "keep beats drop" holds for every line-level stage at once.
-    """
-
-    def __call__(self, doc: Document) -> Document:
-        for index, line in enumerate(doc.lines):
-            if line.kept and line.keep_rule is None:
-                verdict = self.judge(doc, index, line)
-                if verdict is not None:
-                    rule, reason = verdict
-                    line.removal = removal(self.name, rule, reason)
-        return doc
-
-    @abstractmethod
-    def judge(self, doc: Document, index: int, line: Line) -> tuple[str, str] | None:
-        """Return (rule, reason) to remove `line`, or None to keep it."""
 
 
 class RuleStage(Stage):

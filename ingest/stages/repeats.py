@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ingest.document import Document, Line
+from ingest.document import Document, removal
 from ingest.profiles import SiteProfile, describe, site_key
-from ingest.stages.base import LineStage
+from ingest.stages.base import Stage
 
 RULE = "learned#repeated-line"
 
 
-class Repeats(LineStage):
+class Repeats(Stage):
     """Remove the lines the site's profile, as it stood when the pass began, counts as chrome.
 
     Built once per pass from `ProfileStore.chrome_profile`; the profiles only hold the keys over
@@ -27,11 +27,18 @@ class Repeats(LineStage):
     def __init__(self, profiles: Mapping[str, SiteProfile] | None = None) -> None:
         self.profiles = dict(profiles or {})
 
-    def judge(self, doc: Document, index: int, line: Line) -> tuple[str, str] | None:
+    def __call__(self, doc: Document) -> Document:
         profile = self.profiles.get(site_key(doc))
-        count = profile.count(line.text, line.key) if profile else None
-        if profile is None or count is None:
-            return None
-        return RULE, (
-            f"appears in {count} of {profile.documents} documents of {describe(profile.site)}"
-        )
+        if profile is None:
+            return doc
+        for line in doc.lines:
+            if line.kept and line.keep_rule is None:
+                count = profile.count(line.text, line.key)
+                if count is not None:
+                    line.removal = removal(
+                        self.name,
+                        RULE,
+                        f"appears in {count} of {profile.documents} documents of "
+                        f"{describe(profile.site)}",
+                    )
+        return doc
