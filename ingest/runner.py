@@ -274,7 +274,10 @@ class Run:
             self.plan()
             if self.todo:
                 executor = make_executor(
-                    self.options.executor, self.options.workers, self.options.address
+                    self.options.executor,
+                    self.options.workers,
+                    self.options.address,
+                    html=self.state.plans_html(),
                 )
                 self.report.workers = executor.workers
                 self.stop.arm()

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import LockedError
-from ingest.io.readers import CONTAINERS, Input, open_regular
+from ingest.io.readers import CONTAINERS, HTML_KINDS, Input, open_regular
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -207,6 +207,19 @@ class State:
             )
             for row, path, source, kind, gz, sidecar, why, stat, known in rows
         ]
+
+    def plans_html(self) -> bool:
+        """Whether an input to process may hold HTML (the local pool preloads trafilatura then).
+
+        Kept inputs have no kind in the plan; the scan stops at the first match.
+        """
+        kinds = sorted(HTML_KINDS)
+        row = self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM temp.plan "
+            f"WHERE kind IN ({', '.join('?' * len(kinds))}))",
+            kinds,
+        ).fetchone()
+        return bool(row[0])
 
     def keep(self, source: str) -> None:
         """A planned input's bytes turned out unchanged: its output stands after all."""

@@ -441,3 +441,26 @@ def test_signatures_another_version_made_are_dropped_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="ingest"):
         run(Pipeline(), root, out)
     assert "near-duplicate signatures" not in caplog.text
+
+
+def test_the_plan_says_whether_an_input_to_process_may_hold_html(tmp_path: Path) -> None:
+    root = corpus(tmp_path / "in", 3)
+    state = State(tmp_path / "clean.state.db")
+
+    def plans_html(kept: frozenset[str] = frozenset()) -> bool:
+        state.start_plan()
+        found = list(walk(root))
+        todos = [(item, "stat", None) for item in found if item.source not in kept]
+        state.add_plan(todos, [item.source for item in found if item.source in kept])
+        return state.plans_html()
+
+    try:
+        assert not plans_html()
+        write_tree(root, {"site/page.html": "<p>x</p>"})
+        assert plans_html()
+        assert not plans_html(kept=frozenset({"site/page.html"}))  # its output stands
+        (root / "site/page.html").unlink()
+        write_tree(root, {"feed.jsonl": '{"text": "x"}\n'})
+        assert plans_html()
+    finally:
+        state.close()

@@ -3,7 +3,8 @@
 An executor has one job: `map(fn, context, items)` calls `fn(context, item)` for every item
 and yields the results in the items' order, with a bounded number of items in flight, so the
 driver never holds more than a window of shards in memory whatever the size of the run.
-`context` (the pipeline, the site profile) is shipped once per worker, not once per item.
+`context` (the pipeline, the site profile) reaches each worker once per `map` call, not once
+per item; the workers themselves start once per executor, so a run's two passes share them.
 """
 
 from __future__ import annotations
@@ -42,13 +43,19 @@ def check_executor(name: str) -> None:
         raise ConfigError("the ray executor needs Ray: pip install 'ingest[ray]'", "--executor")
 
 
-def make_executor(name: str, workers: int | None, address: str | None = None) -> Executor:
-    """The executor a run asked for (see `check_executor`); Ray starts or joins a cluster."""
+def make_executor(
+    name: str, workers: int | None, address: str | None = None, html: bool = True
+) -> Executor:
+    """The executor a run asked for (see `check_executor`); Ray starts or joins a cluster.
+
+    `html` says whether the inputs may hold HTML: only then does a local pool preload
+    trafilatura (Ray's actors import it when they meet a page).
+    """
     check_executor(name)
     if name == "local":
         from ingest.executors.local import LocalExecutor
 
-        return LocalExecutor(workers)
+        return LocalExecutor(workers, html)
     from ingest.executors.ray import RayExecutor
 
     return RayExecutor(workers, address)

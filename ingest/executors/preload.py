@@ -1,14 +1,13 @@
-"""What the local pool's fork server loads before it forks any worker.
+"""What the local pool's fork server loads before it forks any worker; its preload list ends here.
 
-Every worker of every pass would otherwise import trafilatura, load langdetect's profiles and
-read jusText's stoplists for itself: 0.55 s of CPU and ~65 MB each time. Loaded once in the
-fork server, the workers inherit them (pages shared copy-on-write). Importing this module is
-the loading.
+Every worker would otherwise load langdetect's profiles, read jusText's stoplists and (with
+`ingest.executors.preload_html`, listed before this module when the inputs may hold HTML) import
+trafilatura for itself: 0.55 s of CPU and ~65 MB each time. Loaded once in the fork server, the
+workers inherit them (pages shared copy-on-write). Importing this module is the loading; it comes
+last because it freezes what every module before it loaded.
 """
 
 import gc
-
-import trafilatura  # noqa: F401  (the import is the point)
 
 from ingest.langid import load_profiles
 from ingest.stages.classify import STOPLIST_LANGUAGES, stopwords

@@ -38,6 +38,7 @@ KINDS: dict[str, InputKind] = {
     ".warc": "warc",
 }
 CONTAINERS = frozenset({"jsonl", "warc"})  # kinds that hold many documents, and no sidecar
+HTML_KINDS = frozenset({"html", *CONTAINERS})  # kinds whose inputs may hold HTML pages
 SIDECAR_FIELDS = ("url", "title", "published", "site")
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
