@@ -278,6 +278,7 @@ class Run:
                     self.options.workers,
                     self.options.address,
                     html=self.state.plans_html(),
+                    folder=str(self.spool),
                 )
                 self.report.workers = executor.workers
                 self.stop.arm()

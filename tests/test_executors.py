@@ -95,3 +95,18 @@ def test_close_removes_the_contexts_folder_and_closing_twice_is_harmless() -> No
     executor.close()
     assert not folder.exists()
     assert (executor.pool, executor.folder) == (None, None)
+
+
+def test_a_folder_given_holds_the_contexts_only_while_a_map_runs_and_stays(tmp_path: Path) -> None:
+    """A run gives its spool: the next run clears it if this one is killed mid-pass."""
+    spool = tmp_path / "spool"
+    executor = LocalExecutor(2, folder=str(spool))
+    try:
+        results = executor.map(seen_by, Context("kept"), range(4))
+        next(results)
+        assert [path.name for path in spool.iterdir()] == ["context-1.pickle"]
+        results.close()
+        assert list(spool.iterdir()) == []
+    finally:
+        executor.close()
+    assert spool.is_dir()

@@ -44,18 +44,23 @@ def check_executor(name: str) -> None:
 
 
 def make_executor(
-    name: str, workers: int | None, address: str | None = None, html: bool = True
+    name: str,
+    workers: int | None,
+    address: str | None = None,
+    html: bool = True,
+    folder: str | None = None,
 ) -> Executor:
     """The executor a run asked for (see `check_executor`); Ray starts or joins a cluster.
 
     `html` says whether the inputs may hold HTML: only then does a local pool preload
-    trafilatura (Ray's actors import it when they meet a page).
+    trafilatura (Ray's actors import it when they meet a page). `folder` is where a local pool
+    leaves each pass's context for its workers (the run's spool).
     """
     check_executor(name)
     if name == "local":
         from ingest.executors.local import LocalExecutor
 
-        return LocalExecutor(workers, html)
+        return LocalExecutor(workers, html, folder)
     from ingest.executors.ray import RayExecutor
 
     return RayExecutor(workers, address)

@@ -77,11 +77,14 @@ def _oldest_result(pending: deque[Future[R]]) -> R:
 class LocalExecutor:
     """One process pool for the executor's life; each `map` ships its context once per worker."""
 
-    def __init__(self, workers: int | None, html: bool = True) -> None:
+    def __init__(self, workers: int | None, html: bool = True, folder: str | None = None) -> None:
+        """`folder` holds the contexts' files: a run gives its spool, which the next run
+        clears if this one is killed; by default a temporary folder of the executor's own."""
         self.workers = workers or os.cpu_count() or 1
         self.html = html  # whether the fork server preloads trafilatura, if this starts it
         self.pool: ProcessPoolExecutor | None = None
-        self.folder: str | None = None  # the contexts' files, one per map call
+        self.folder = folder
+        self.own_folder = folder is None  # made here, so removed here
         self.generation = 0
 
     def map(self, fn: Callable[[C, T], R], context: C, items: Iterable[T]) -> Iterator[R]:
@@ -91,7 +94,7 @@ class LocalExecutor:
             return
         pool, folder = self.start()
         self.generation += 1
-        path = os.path.join(folder, f"{self.generation}.pickle")
+        path = os.path.join(folder, f"context-{self.generation}.pickle")
         token = (self.generation, path)
         pending: deque[Future[R]] = deque()
         try:
@@ -116,6 +119,7 @@ class LocalExecutor:
         """The pool and the contexts' folder, made on first use (the pool again after a break)."""
         if self.folder is None:
             self.folder = tempfile.mkdtemp(prefix="ingest-pool-")
+        os.makedirs(self.folder, exist_ok=True)
         if self.pool is None:
             mp = multiprocessing.get_context("forkserver")
             html = ["ingest.executors.preload_html"] if self.html else []
@@ -142,8 +146,9 @@ class LocalExecutor:
             self.pool = None
 
     def close(self) -> None:
-        """Shut the pool down and remove the contexts' folder; closing twice is harmless."""
+        """Shut the pool down and remove the contexts' folder if it made it; closing twice is
+        harmless."""
         self.stop()
-        if self.folder is not None:
+        if self.own_folder and self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
