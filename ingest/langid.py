@@ -114,7 +114,9 @@ class Detector:
         """The text as langdetect's `append` and `cleaning_text` leave it, then normalised."""
         text = self.normalize_vi(self.mails.sub(" ", self.urls.sub(" ", text)))
         text = SPACES.sub(" ", text[:MAX_TEXT_LENGTH])
-        if len(LATIN.findall(text)) * 2 < len(NON_LATIN.findall(text)):
+        # Counting the characters of each kind makes a list of them: only a text with a
+        # non-Latin one can have more of those than twice its Latin ones.
+        if NON_LATIN.search(text) and len(LATIN.findall(text)) * 2 < len(NON_LATIN.findall(text)):
             text = LATIN.sub("", text)  # a non-Latin text: Latin words are noise there
         return text.translate(self.normal)
 

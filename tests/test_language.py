@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import doc_from_lines
+import re
 
-from ingest.stages.language import Language
+from conftest import doc_from_lines
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.stages.language import Language, at_least_letters
 
 TEXTS = {
     "en": "The council agreed on Tuesday to rebuild the harbour wall before the winter storms.",
@@ -32,3 +36,13 @@ def test_removed_lines_are_not_used() -> None:
     doc = doc_from_lines(TEXTS["de"], TEXTS["en"])
     doc.lines[0].removal = object()  # type: ignore[assignment]
     assert Language()(doc).language == "en"
+
+
+LETTER_ALPHABET = "aZé Ж中_1٣ \u0301.\n-"
+
+
+@given(st.text(st.sampled_from(LETTER_ALPHABET), max_size=30), st.integers(0, 25))
+def test_at_least_letters_is_counting_the_letters(text: str, count: int) -> None:
+    """The pattern that stops at the last letter it needs says what counting them all says."""
+    letters = len(re.findall(r"[^\W\d_]", text))
+    assert (at_least_letters(count).match(text) is not None) == (letters >= count)

@@ -19,7 +19,12 @@ from ingest.document import Document
 from ingest.langid import Detector, NoFeatures
 from ingest.stages.base import Stage
 
-LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+
+@cache
+def at_least_letters(count: int) -> re.Pattern[str]:
+    r"""Matches a text holding at least `count` letters (`[^\W\d_]`): it stops at the last
+    one needed, where counting them all made a list of every letter (25 µs for 400 chars)."""
+    return re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{count}}}")
 
 
 @cache
@@ -44,7 +49,7 @@ class Language(Stage):
 
     def __call__(self, doc: Document) -> Document:
         sample = self.sample(doc)
-        if len(LETTERS.findall(sample)) < self.min_letters:
+        if at_least_letters(self.min_letters).match(sample) is None:
             return self.undetected(doc)
         try:
             best = detector(self.seed, self.trials).probabilities(sample)[0]
