@@ -150,3 +150,14 @@ def test_a_line_longer_than_ftfys_segment_is_fixed_piecewise_like_fix_text(monke
     monkeypatch.setattr(repair_module, "SEGMENT", 7)
     line = "cafÃ© and cafÃ© and mÃ¼de"
     assert fix_line(line) == fix_text(line, DAMAGE_ONLY._replace(max_decode_length=7))
+
+
+@given(damaged_lines())
+def test_without_ftfys_step_fix_line_falls_back_to_fix_encoding(line: str) -> None:
+    """Should ftfy drop its private step, the public `fix_encoding` gives the same text."""
+    real = repair_module.ONE_STEP
+    repair_module.ONE_STEP = "a name ftfy does not have"
+    try:
+        assert fix_line(line) == fix_text(line, DAMAGE_ONLY)
+    finally:
+        repair_module.ONE_STEP = real
