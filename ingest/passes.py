@@ -70,12 +70,12 @@ def first_pass(pipeline: Pipeline, todos: list[Todo]) -> FirstResult:
     result = FirstResult()
     docs: list[Document] = []
     for todo in todos:
-        digest = content_hash(todo.input, pipeline.settings.read.max_bytes)
+        digest, data = content_hash(todo.input, pipeline.settings.read.max_bytes)
         if todo.known is not None and digest == todo.known:
             result.reads.append(Read(todo.input.source, todo.stat, digest, 0, unchanged=True))
             continue
         before = len(docs)
-        for doc in read_documents(todo.input, pipeline.settings.read, result.stats.skipped):
+        for doc in read_documents(todo.input, pipeline.settings.read, result.stats.skipped, data):
             doc = pipeline.apply(local, doc, result.stats)
             if doc.reject is None:
                 result.counts.add(doc)

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import LockedError
-from ingest.io.readers import CONTAINERS, HTML_KINDS, Input, open_regular
+from ingest.io.readers import CONTAINERS, HTML_KINDS, Input, open_regular, read_bytes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -361,27 +361,34 @@ def write_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
 
-def content_hash(item: Input, max_bytes: int) -> str | None:
-    """SHA-256 of the input's bytes and its sidecar's; None when they are not to be read.
+def content_hash(item: Input, max_bytes: int) -> tuple[str | None, bytes | None]:
+    """SHA-256 of the input's bytes and its sidecar's (None when they are not to be read), and
+    the bytes of a plain, uncompressed file, read as the reader reads them (`read_bytes`), so
+    that it need not read them again.
 
     A link out of the input folder is never opened, and a plain file over the size cap is not
     read just to hash it (a container is: its documents are capped one by one).
     """
     if item.problem:
-        return None
+        return None, None
     digest = hashlib.sha256()
+    data = None
     try:
         if item.kind not in CONTAINERS and os.stat(item.path).st_size > max_bytes:
-            return None
-        for path in (item.path, item.sidecar):
+            return None, None
+        if item.kind not in CONTAINERS and not item.compressed:
+            data = read_bytes(item, max_bytes)
+            digest.update(data)
+            digest.update(b"\0")
+        for path in (item.path if data is None else None, item.sidecar):
             if path is not None:
                 with open_regular(path) as handle:
                     for block in iter(lambda h=handle: h.read(1 << 20), b""):
                         digest.update(block)
                 digest.update(b"\0")
     except (OSError, ValueError):  # a sidecar that is a FIFO: the reader notes it
-        return None
-    return digest.hexdigest()
+        return None, None
+    return digest.hexdigest(), data
 
 
 class RunLock:

@@ -3,17 +3,21 @@ built and fingerprinted, and that answers the driver as the document would."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import IO
 
 import pytest
 from conftest import article, read_inputs, write_tree
 
 from ingest.dedup import DedupSettings, fingerprint
 from ingest.document import Document
-from ingest.io.readers import walk
+from ingest.io import readers
+from ingest.io.readers import Input, walk
 from ingest.passes import Learned, Todo, first_pass, second_pass
 from ingest.pipeline import Pipeline, RunStats
 from ingest.profiles import site_key
+from ingest.state import content_hash
 
 FILES = {
     "harbour/ferry.txt": "Skip to content\n\n" + article(1) + "\nShare on Facebook\n",
@@ -70,3 +74,28 @@ def test_a_document_that_cannot_be_finished_fails_alone(
         "harbour/ferry.txt",
         "ridge/fair.txt",
     ]
+
+
+def test_a_plain_file_is_read_once_to_hash_it_and_to_process_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hash reads a plain file's bytes as the reader would, and hands them on; a gzip file
+    is hashed as it is on disk and read by the reader."""
+    folder = write_tree(tmp_path / "in", {"a.txt": article(1), "b.txt.gz": article(2)})
+    opened: list[str] = []
+    real = readers.open_input
+
+    def counted(item: Input) -> IO[bytes]:
+        opened.append(item.source)
+        return real(item)
+
+    monkeypatch.setattr(readers, "open_input", counted)
+    plain, packed = sorted(walk(folder), key=lambda item: item.source)
+    digest, data = content_hash(plain, 1 << 20)
+    assert data == (folder / "a.txt").read_bytes()
+    assert digest == hashlib.sha256(data + b"\0").hexdigest()
+    assert content_hash(packed, 1 << 20)[1] is None
+    opened.clear()
+    result = first_pass(Pipeline(), [Todo(plain, ""), Todo(packed, "")])
+    assert [read.documents for read in result.reads] == [1, 1]
+    assert opened == ["a.txt", "b.txt.gz"]  # the hash's read of a.txt, the reader's of b

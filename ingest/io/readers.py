@@ -253,8 +253,10 @@ def read_bytes(item: Input, max_bytes: int) -> bytes:
 
 
 def open_input(item: Input) -> IO[bytes]:
-    """The input's bytes as a stream, gunzipped when the name ends in .gz."""
-    return gzip.open(item.path, "rb") if item.compressed else open(item.path, "rb")
+    """The input's bytes as a stream, gunzipped when the name ends in .gz. A plain file is
+    opened only if it is a regular one (`open_regular`): one swapped for a FIFO since the walk
+    would block the read."""
+    return gzip.open(item.path, "rb") if item.compressed else open_regular(item.path)
 
 
 def failure_reason(error: Exception) -> str:
@@ -306,13 +308,17 @@ def os_reason(error: OSError) -> str:
     return f"cannot read the file: {error.strerror or error}"
 
 
-def read_document(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one plain file into a Document; a file that cannot be read comes back rejected."""
+def read_document(
+    item: Input, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None
+) -> Document:
+    """Read one plain file into a Document; a file that cannot be read comes back rejected.
+
+    `data`: the file's bytes, when the caller has read them already (to hash them)."""
     if item.problem:
         return rejected(item.source, item.problem)
     doc = Document(source=item.source, kind="html" if item.kind == "html" else "text")
     try:
-        doc.raw = read_bytes(item, max_bytes)
+        doc.raw = read_bytes(item, max_bytes) if data is None else data
     except (OSError, ValueError, *GZIP_ERRORS) as error:
         return rejected(item.source, failure_reason(error))
     if not doc.raw.strip():
@@ -358,16 +364,20 @@ class ReadOptions:
 
 
 def read_documents(
-    item: Input, options: ReadOptions, skipped: Counter[str] | None = None
+    item: Input,
+    options: ReadOptions,
+    skipped: Counter[str] | None = None,
+    data: bytes | None = None,
 ) -> Iterator[Document]:
     """Every document an input holds (one for a plain file), read lazily.
 
     A container yields one document per JSONL line or WARC response, and counts what it holds
     that is not a document in `skipped`. One that breaks midway keeps what it yielded and ends
-    with a reject for the file that says where reading stopped.
+    with a reject for the file that says where reading stopped. `data`: a plain file's bytes,
+    when the caller has them (see `read_document`).
     """
     if item.problem or item.kind not in CONTAINERS:
-        yield read_document(item, options.max_bytes)
+        yield read_document(item, options.max_bytes, data)
         return
     # Imported here: the container modules import this one, and warcio loads only for containers.
     from ingest.io.jsonl import read_jsonl
