@@ -113,7 +113,7 @@ def fingerprint(doc: Document, settings: DedupSettings) -> Fingerprint:
     body = "\n".join(
         collapse_spaces(unicodedata.normalize("NFKC", line.text).casefold())
         for line in doc.lines
-        if line.kept
+        if line.removal is None
     )
     encoded = body.encode("utf-8")
     exact = _signed64(encoded)

@@ -175,7 +175,7 @@ class Pipeline:
     @staticmethod
     def finish(doc: Document) -> Document:
         """A document with no line left produces no record: it goes to the rejects."""
-        if doc.reject is None and not any(line.kept for line in doc.lines):
+        if doc.reject is None and not any(line.removal is None for line in doc.lines):
             doc.reject = Reject(
                 "pipeline",
                 "no body text left after cleaning" if doc.lines else "the document has no text",

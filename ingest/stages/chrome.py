@@ -108,7 +108,7 @@ class ChromePlan:
                         propose(inner, marker.order, rule, reason)
         for index, (_, rule, reason) in verdicts.items():
             line = lines[index]
-            if line.kept and line.keep_rule is None:
+            if line.removal is None and line.keep_rule is None:
                 line.removal = removal(stage, rule.uid, reason)
 
     @staticmethod

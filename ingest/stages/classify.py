@@ -352,14 +352,16 @@ def bridge(lines: list[Line], final: list[str], end: int) -> int:
     however short its last paragraphs are."""
     while True:
         after = end
-        while after < len(lines) and after - end < BRIDGE_LINES and not lines[after].kept:
+        while (
+            after < len(lines) and after - end < BRIDGE_LINES and lines[after].removal is not None
+        ):
             after += 1
-        if after == end or after >= len(lines) or not lines[after].kept:
+        if after == end or after >= len(lines) or lines[after].removal is not None:
             return end
         if final[after] != "good":
             return end
         end = after
-        while end < len(lines) and lines[end].kept and final[end] == "good":
+        while end < len(lines) and lines[end].removal is None and final[end] == "good":
             end += 1
 
 
@@ -385,18 +387,18 @@ class Classify(Stage):
         lines = doc.lines
         if not lines or doc.kind == "html":
             return doc
-        kept = [line.text for line in lines if line.kept]
+        kept = [line.text for line in lines if line.removal is None]
         kept_words = [line_words(text) for text in kept]
         languages, cjk = document_languages(kept, kept_words)
         words = iter(kept_words)
         feats = [
             features(line.text, languages, cjk, next(words))
-            if line.kept
+            if line.removal is None
             else Features(len(line.text), 0.0, False, False)
             for line in lines
         ]
         classes = [
-            first_class(feat) if line.kept else "removed"
+            first_class(feat) if line.removal is None else "removed"
             for feat, line in zip(feats, lines, strict=True)
         ]
         if "good" not in classes:
@@ -408,7 +410,7 @@ class Classify(Stage):
         start, end = anchored_span(weights, headline_index(doc)) or body_span(weights)
         end = bridge(lines, final, end)
         for index, line in enumerate(lines):
-            if not line.kept or line.keep_rule is not None:
+            if line.removal is not None or line.keep_rule is not None:
                 continue
             if not start <= index < end:
                 line.removal = removal(self.name, "far-from-body", REASONS["far-from-body"])

@@ -101,7 +101,7 @@ class Headline(RuleStage):
             taken = 0
             while index < len(lines) and taken < MAX_BLOCK_LINES:
                 line = lines[index]
-                if line.kept and not is_headline(line.text):
+                if line.removal is None and not is_headline(line.text):
                     break
                 if removable(line):
                     line.removal = removal(
@@ -114,4 +114,4 @@ class Headline(RuleStage):
 
 
 def removable(line: Line) -> bool:
-    return line.kept and line.keep_rule is None
+    return line.removal is None and line.keep_rule is None

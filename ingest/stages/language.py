@@ -68,7 +68,7 @@ class Language(Stage):
         parts: list[str] = []
         size = 0
         for line in doc.lines:
-            if line.kept:
+            if line.removal is None:
                 parts.append(line.text)
                 size += len(line.text) + 1
                 if size >= self.max_chars:

@@ -263,7 +263,7 @@ class Metadata(RuleStage):
         site = self.matched_site(doc)
         plan = self.plan(site)
         day_first = not (has_ambiguous_date(doc.text) and looks_english(doc))
-        kept = [index for index, line in enumerate(doc.lines) if line.kept]
+        kept = [index for index, line in enumerate(doc.lines) if line.removal is None]
         found_authors = list(doc.authors)
         where = zones(doc, kept)
         for index in kept:
@@ -437,24 +437,29 @@ class Metadata(RuleStage):
         """Mark the headline line; set `title` from it unless the input already gave one."""
         lines = doc.lines
         start = next(
-            (i for i, line in enumerate(lines) if line.kept and is_prose(line.text)), len(lines)
+            (i for i, line in enumerate(lines) if line.removal is None and is_prose(line.text)),
+            len(lines),
         )
         candidates = [
             index
             for index in range(start - 1, -1, -1)
-            if lines[index].kept and lines[index].keep_rule is None
+            if lines[index].removal is None and lines[index].keep_rule is None
         ][:8]
         if doc.title:
             wanted = fold(doc.title)
             for index in [*candidates, *range(start, min(start + 3, len(lines)))]:
                 line = lines[index]
-                if line.kept and line.keep_rule is None and title_matches(line.text, wanted):
+                if (
+                    line.removal is None
+                    and line.keep_rule is None
+                    and title_matches(line.text, wanted)
+                ):
                     line.removal = removal(
                         self.name, "title", "the headline, already the title", field="title"
                     )
                     return
             return
-        last_kept = max((i for i, line in enumerate(lines) if line.kept), default=-1)
+        last_kept = max((i for i, line in enumerate(lines) if line.removal is None), default=-1)
         headlines = [
             index
             for index in candidates
@@ -596,5 +601,5 @@ def set_published(doc: Document, when: When) -> str:
 
 def looks_english(doc: Document) -> bool:
     """English pages write 05/03/2024 month first; most others write it day first."""
-    bit, _ = guess_stoplist([line.text for line in doc.lines[:60] if line.kept])
+    bit, _ = guess_stoplist([line.text for line in doc.lines[:60] if line.removal is None])
     return bit == 0

@@ -32,7 +32,7 @@ class Repeats(Stage):
         if profile is None:
             return doc
         for line in doc.lines:
-            if line.kept and line.keep_rule is None:
+            if line.removal is None and line.keep_rule is None:
                 count = profile.count(line.text, line.key)
                 if count is not None:
                     line.removal = removal(
