@@ -216,6 +216,14 @@ _CANDIDATES = (
 
 
 @dataclass(frozen=True)
+class Registered:
+    """A document's row in the state, and the signature it was registered with."""
+
+    row: int
+    signature: bytes | None
+
+
+@dataclass(frozen=True)
 class Match:
     """An earlier document a body matches; `similarity` is None for an exact match."""
 
@@ -306,7 +314,7 @@ class Deduplicator:
     ) -> tuple[Reject | None, list[str]]:
         """A kept document's verdict: a Reject if it duplicates an earlier document of its own
         site, else the ids of other sites' documents it duplicates, and it is registered."""
-        matches = self.matches(doc_id, fp)
+        matches, earlier = self.lookup(doc_id, fp)
         same_site = [match for match in matches if match.site == site]
         if same_site:
             first = same_site[0]
@@ -315,22 +323,32 @@ class Deduplicator:
                 if first.similarity is None
                 else f"a near-duplicate ({first.similarity:.0%} of shingles shared)"
             )
-            row = self._forget_bands(doc_id)
-            if row is not None:
-                self.conn.execute("DELETE FROM dedup_documents WHERE id = ?", (row,))
+            if earlier is not None:
+                self._forget(earlier)
+                self.conn.execute("DELETE FROM dedup_documents WHERE id = ?", (earlier.row,))
             reason = f"{kind} of {first.source} ({first.doc})"
             return Reject("dedup", reason, duplicate_of=first.doc), []
-        self.register(doc_id, source, site, fp)
+        self.register(doc_id, source, site, fp, earlier)
         return None, [match.doc for match in matches]
 
     def matches(self, doc_id: str, fp: Fingerprint) -> list[Match]:
         """Earlier documents with the same body or a similar one, earliest first."""
+        return self.lookup(doc_id, fp)[0]
+
+    def lookup(self, doc_id: str, fp: Fingerprint) -> tuple[list[Match], Registered | None]:
+        """`matches`, and the document's own registration from an earlier run, if any (it is
+        being processed again). The exact matches and the registration come in one query."""
         found: dict[int, Match] = {}
-        for row, doc, source, site in self.conn.execute(
-            "SELECT id, doc, source, site FROM dedup_documents WHERE body = ? AND doc != ?",
+        earlier = None
+        for row, doc, source, site, signature in self.conn.execute(
+            "SELECT id, doc, source, site, signature FROM dedup_documents "
+            "WHERE body = ? OR doc = ?",
             (fp.body, doc_id),
         ):
-            found[row] = Match(doc, source, site, None)
+            if doc == doc_id:
+                earlier = Registered(row, signature)
+            else:
+                found[row] = Match(doc, source, site, None)
         if fp.signature is not None:
             compared = set(found)
             keys = [number for band in fp.bands for number in band]
@@ -341,19 +359,23 @@ class Deduplicator:
                 score = similarity(fp.signature, signature)
                 if score >= self.settings.near and doc != doc_id:
                     found[row] = Match(doc, source, site, score)
-        return [found[row] for row in sorted(found)]
+        return [found[row] for row in sorted(found)], earlier
 
-    def register(self, doc_id: str, source: str, site: str, fp: Fingerprint) -> None:
-        """Remember a kept document; a re-processed one keeps its place in the order."""
-        row = self._forget_bands(doc_id)
+    def register(
+        self, doc_id: str, source: str, site: str, fp: Fingerprint, earlier: Registered | None
+    ) -> None:
+        """Remember a kept document; one processed again (`earlier`) keeps its place in the
+        order."""
         values = (source, site, fp.body, fp.signature)
-        if row is None:
+        if earlier is None:
             row = self.conn.execute(
                 "INSERT INTO dedup_documents (source, site, body, signature, doc) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (*values, doc_id),
             ).lastrowid
         else:
+            self._forget(earlier)
+            row = earlier.row
             self.conn.execute(
                 "UPDATE dedup_documents SET source = ?, site = ?, body = ?, signature = ? "
                 "WHERE id = ?",
@@ -364,16 +386,10 @@ class Deduplicator:
             [(band, value, row) for band, value in fp.bands],
         )
 
-    def _forget_bands(self, doc_id: str) -> int | None:
-        """Drop the bands a document registered before (it is being re-processed); its row."""
-        old = self.conn.execute(
-            "SELECT id, signature FROM dedup_documents WHERE doc = ?", (doc_id,)
-        ).fetchone()
-        if old is None:
-            return None
-        if old[1] is not None:
+    def _forget(self, earlier: Registered) -> None:
+        """Drop the bands a document registered before: it is being processed again."""
+        if earlier.signature is not None:
             self.conn.executemany(
                 "DELETE FROM dedup_bands WHERE band = ? AND hash = ? AND id = ?",
-                [(band, value, old[0]) for band, value in bands(old[1])],
+                [(band, value, earlier.row) for band, value in bands(earlier.signature)],
             )
-        return old[0]

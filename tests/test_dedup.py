@@ -111,6 +111,19 @@ def test_a_document_that_became_a_duplicate_is_forgotten(tmp_path: Path) -> None
     assert dedup.check(doc("c", article(7))).reject is None  # b's old body is no reference
 
 
+def test_a_document_processed_again_with_a_new_body_is_found_by_the_new_one(
+    tmp_path: Path,
+) -> None:
+    dedup = deduplicator(tmp_path)
+    first = dedup.check(doc("b", article(7)))
+    assert dedup.check(doc("b", article(8))).reject is None  # b again, rewritten
+    assert dedup.check(doc("c", article(7))).reject is None  # b's old body and bands are gone
+    again = dedup.check(doc("d", article(8)))
+    assert again.reject is not None and again.reject.duplicate_of == first.id
+    rows = dedup.conn.execute("SELECT COUNT(*) FROM dedup_documents").fetchone()[0]
+    assert rows == 2  # b (in its first place) and c
+
+
 def test_short_bodies_are_compared_exactly_only(tmp_path: Path) -> None:
     docs = check_all(
         deduplicator(tmp_path),
