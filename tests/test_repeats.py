@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -53,3 +54,22 @@ def test_the_normal_form_is_idempotent(text: str) -> None:
 def test_each_run_of_digits_becomes_one_zero(text: str) -> None:
     folded = unicodedata.normalize("NFKC", text).casefold()
     assert normalise_line(text) == " ".join(re.sub(r"\d+", "0", folded).split())
+
+
+# ASCII and other digits, fullwidth and fraction forms, quotes, dashes, Cyrillic, CJK, spaces.
+KEY_ALPHABET = "aZ 0129\u0663\u0664\u06f5\u0967\uff11\u00bd\u2019\u201c\u2014"
+KEY_ALPHABET += "\u00e9\u0416\u4e2d\u00a0\t_"
+
+
+@given(st.text(st.sampled_from(KEY_ALPHABET), max_size=16))
+def test_the_key_is_the_hash_of_the_normal_form(text: str) -> None:
+    """`line_key` replaces ASCII digits in bytes: it must key what `normalise_line` gives."""
+    expected = hashlib.blake2b(normalise_line(text).encode(), digest_size=8).digest()
+    assert line_key(text) == int.from_bytes(expected, "big")
+
+
+def test_no_other_decimal_digit_has_a_lead_byte_line_key_passes_over() -> None:
+    """`line_key` takes a line whose UTF-8 has no lead byte from D9 on (but E2) to hold ASCII
+    digits only: no decimal digit lies in U+0080..U+063F or U+2000..U+2FFF."""
+    spans = (range(0x80, 0x640), range(0x2000, 0x3000))
+    assert not [hex(code) for span in spans for code in span if chr(code).isdecimal()]
