@@ -13,6 +13,8 @@ against `langdetect.detector.Detector`).
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 from array import array
@@ -78,17 +80,34 @@ class Profiles:
 
 @cache
 def load_profiles() -> Profiles:
-    """Load langdetect's 55 language profiles through its public factory, once per process
-    (0.3 s, ~65 MB); a local pool's fork server does it before it forks a worker
-    (ingest/executors/preload.py)."""
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    """langdetect's 55 language profiles, read as its `DetectorFactory.load_profile` reads them
+    (the same files in the same order, the same probabilities: tests/test_langid.py compares
+    the tables) straight into arrays: 0.21 s of CPU instead of 0.34 through the factory's lists.
 
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    table = factory.word_lang_prob_map
-    for gram, vector in table.items():  # in place: each list's memory serves the next array
-        table[gram] = array("d", vector)
-    return Profiles(factory.langlist, table)
+    Once per process (~65 MB); a local pool's fork server does it before it forks a worker
+    (ingest/executors/preload.py)."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    names = os.listdir(PROFILES_DIRECTORY)
+    zeros = array("d", bytes(8 * len(names)))  # langdetect sizes the vectors by the listing
+    languages: list[str] = []
+    table: dict[str, array[float]] = {}
+    for name in names:
+        path = os.path.join(PROFILES_DIRECTORY, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            profile = json.load(handle)
+        index = len(languages)
+        languages.append(profile["name"])
+        n_words = profile["n_words"]
+        for gram, count in profile["freq"].items():
+            vector = table.get(gram)
+            if vector is None:
+                vector = table[gram] = array("d", zeros)
+            if 1 <= len(gram) <= 3:
+                vector[index] = 1.0 * count / n_words[len(gram) - 1]
+    return Profiles(languages, table)
 
 
 class Detector:

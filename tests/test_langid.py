@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from ingest.langid import Detector, NoFeatures
+from ingest.langid import Detector, NoFeatures, load_profiles
 
 TEXTS = [
     "The council approved the new budget on Tuesday after a long debate about school funding.",
@@ -105,3 +105,16 @@ ALPHABET = st.sampled_from(
 @given(text=st.text(ALPHABET, max_size=120) | st.text(max_size=60))
 def test_any_text_gets_langdetects_answer(detectors: dict[int, Detector], text: str) -> None:
     assert ours(detectors[1], text) == reference(text, 1)
+
+
+def test_the_profiles_are_langdetects_own() -> None:
+    """`load_profiles` reads langdetect's files itself: the languages in its order, and every
+    n-gram's probabilities equal, float for float, to what its factory builds."""
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    profiles = load_profiles()
+    assert profiles.languages == factory.langlist
+    assert list(profiles.table) == list(factory.word_lang_prob_map)
+    assert all(
+        list(profiles.table[gram]) == vector for gram, vector in factory.word_lang_prob_map.items()
+    )
