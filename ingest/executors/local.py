@@ -1,9 +1,10 @@
 """Shards on this machine: in this process for one worker, else a pool of worker processes.
 
 The pool starts on the first `map` and lasts until `close`, so a run's two passes share its
-workers. Each `map` pickles its `(fn, context)` once, to a file in the executor's own temporary
-folder; every task carries a token (the call's generation and the file's path), and a worker
-loads the file when the generation changes, so the context reaches each worker once a call.
+workers. Each `map` pickles its `(fn, context)` once, to a file in the folder the caller gives
+(a run's spool) or in a temporary one of the executor's own; every task carries a token (the
+call's generation and the file's path), and a worker loads the file when the generation
+changes, so the context reaches each worker once a call.
 
 Workers come from a fork server, not a plain fork of the driver: they inherit none of its
 open files, so no worker can keep the run's lock held. The fork server belongs to the process
