@@ -331,13 +331,10 @@ class Deduplicator:
         self.register(doc_id, source, site, fp, earlier)
         return None, [match.doc for match in matches]
 
-    def matches(self, doc_id: str, fp: Fingerprint) -> list[Match]:
-        """Earlier documents with the same body or a similar one, earliest first."""
-        return self.lookup(doc_id, fp)[0]
-
     def lookup(self, doc_id: str, fp: Fingerprint) -> tuple[list[Match], Registered | None]:
-        """`matches`, and the document's own registration from an earlier run, if any (it is
-        being processed again). The exact matches and the registration come in one query."""
+        """Earlier documents with the same body or a similar one, earliest first, and the
+        document's own registration from an earlier run, if any (it is being processed again).
+        The exact matches and the registration come in one query."""
         found: dict[int, Match] = {}
         earlier = None
         for row, doc, source, site, signature in self.conn.execute(

@@ -28,8 +28,11 @@ _DIGITS = re.compile(r"\d\d*")
 def normalise_line(text: str) -> str:
     """The form lines are compared in: NFKC, case-folded, each run of digits as one 0, and
     whitespace collapsed."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return collapse_spaces(_DIGITS.sub("0", folded))
+    return collapse_spaces(_DIGITS.sub("0", _folded(text)))
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 # Bytes of UTF-8 that `line_key` looks for: ASCII digits, and the lead bytes of the characters
@@ -49,7 +52,7 @@ def line_key(text: str) -> int:
     `bytes` methods when they are all ASCII: `re` scans text that is not Latin-1 (Cyrillic, or
     any line with a curly quote) at 8 ns a character, two thirds of a key's cost.
     """
-    folded = collapse_spaces(unicodedata.normalize("NFKC", text).casefold())
+    folded = collapse_spaces(_folded(text))
     data = folded.encode("utf-8")
     found = data.translate(None, _UNCOUNTED)
     if found.isdigit():  # ASCII digits only: each run becomes one 0
